@@ -1,0 +1,64 @@
+"""MkDocs hook for Koers: translates build events into calls of the `koers` package.
+
+This file holds no logic of its own (MkDocs does not reload hooks during
+`serve`, and MkDocs 2.0 drops plugins): every decision lives in `koers`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from koers.problems import ContentError
+from koers.project import Project
+from koers.settings import read_settings
+
+log = logging.getLogger("mkdocs.hooks.koers")
+_project: Project | None = None
+
+
+def _current() -> Project:
+    assert _project is not None, "on_config has not run"
+    return _project
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _project
+    root = Path(config.config_file_path).parent
+    try:
+        settings = read_settings(config.extra, repo_url=config.repo_url, edit_uri=config.edit_uri)
+        _project = Project(root, Path(config.docs_dir), settings, Path(config.theme.custom_dir))
+        _project.load()
+    except ContentError as error:
+        raise PluginError(str(error)) from None
+    for warning in _project.warnings:
+        # Advisory only: under `--strict` a logged warning would fail the build.
+        log.info("Let op: %s", warning)
+    config.nav = _project.nav(config.nav)
+    if settings.logo:
+        config.theme["logo"] = settings.logo
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    project = _current()
+    for page in project.generated_pages():
+        files.append(File.generated(config, page.src_uri, content=page.markdown))
+    for path, text in project.generated_files().items():
+        files.append(File.generated(config, path, content=text))
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    project = _current()
+    page.edit_url = project.edit_url(page.file.src_uri)
+    return project.page_markdown(page.file.src_uri, page.url, markdown)
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return _current().page_html(html)

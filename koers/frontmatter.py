@@ -1,0 +1,160 @@
+"""Reading one content file: bytes → front matter (with line numbers) and Markdown body.
+
+Contributed files are untrusted, so reading is defensive: a size cap before
+decoding, UTF-8 only (a BOM is accepted), YAML loaded with the safe loader and
+refused when aliases would expand into a huge document (a "YAML bomb").
+Problems are returned, never raised, so a caller can report every file at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+MAX_FILE_BYTES = 512 * 1024
+MAX_YAML_NODES = 20_000
+
+Path_ = tuple[str | int, ...]
+_FENCE = re.compile(r"^---[ \t]*$")
+
+
+@dataclass
+class Document:
+    """A parsed content file: its fields, where each field stands, and its body."""
+
+    path: str
+    data: dict[str, Any]
+    lines: dict[Path_, int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+
+    def line(self, *where: str | int) -> int:
+        """The line of a field or list item, falling back to its nearest parent."""
+        key: Path_ = tuple(where)
+        while key and key not in self.lines:
+            key = key[:-1]
+        return self.lines.get(key, 1)
+
+
+def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """Bytes → text, enforcing the size cap and UTF-8 (BOM accepted)."""
+    if len(raw) > MAX_FILE_BYTES:
+        size = f"{len(raw) / 1024 / 1024:.1f} MB" if len(raw) >= 1024 * 1024 else f"{len(raw) // 1024} KB"
+        return None, [Problem(path, None, f"file is {size}; a content file may be at most "
+                              f"{MAX_FILE_BYTES // 1024} KB (split the text over several files)")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(path, line, f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+                              "save it with the encoding UTF-8")]
+    return text.removeprefix("\ufeff").replace("\r\n", "\n"), []
+
+
+def parse_document(path: str, raw: bytes, *, front_matter_required: bool = True) -> tuple[Document | None, list[Problem]]:
+    """Split a Markdown file into front matter and body and parse the front matter."""
+    text, problems = decode(path, raw)
+    if text is None:
+        return None, problems
+    lines = text.split("\n")
+    if not lines or not _FENCE.match(lines[0]):
+        if not front_matter_required:
+            return Document(path, {}, {}, text, 1), []
+        return None, [Problem(path, 1, "missing front matter: start the file with a line '---', "
+                              "then the fields ('title: …'), then another line '---'")]
+    end = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
+    if end is None:
+        return None, [Problem(path, 1, "the front matter is not closed: add a line '---' after the last field")]
+    data, where, problems = parse_yaml(path, "\n".join(lines[1:end]), first_line=2)
+    if data is None:
+        return None, problems
+    if not isinstance(data, dict):
+        return None, [Problem(path, 2, "the front matter must be a list of 'field: value' lines")]
+    body = "\n".join(lines[end + 1:])
+    return Document(path, data, where, body, end + 2), []
+
+
+def parse_yaml(path: str, text: str, *, first_line: int = 1) -> tuple[Any, dict[Path_, int], list[Problem]]:
+    """Safely parse YAML, returning the data and the line of every key and item."""
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            return None, {}, [Problem(path, number, "tab character in the indentation; "
+                                      "YAML must be indented with spaces")]
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}, []
+        size = _expanded_size(node, {}, set())
+        if size > MAX_YAML_NODES:
+            return None, {}, [Problem(path, first_line, f"the YAML expands to more than {MAX_YAML_NODES} "
+                                      "values (aliases '*' repeating anchors '&'); write the values out "
+                                      "instead of using aliases")]
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        column = f", column {mark.column + 1}" if mark else ""
+        reason = (exc.problem or exc.context or "invalid YAML").strip()
+        return None, {}, [Problem(path, line, f"YAML syntax error{column}: {reason}{_hint(reason)}")]
+    except (yaml.YAMLError, RecursionError) as exc:
+        return None, {}, [Problem(path, first_line, f"YAML error: {exc}")]
+    finally:
+        loader.dispose()
+    where: dict[Path_, int] = {(): first_line}
+    _record_lines(node, (), where, first_line)
+    return data, where, []
+
+
+def _hint(reason: str) -> str:
+    if "mapping values are not allowed" in reason:
+        return " (a text containing ': ' must be put between quotes)"
+    if "could not find expected ':'" in reason or "expected <block end>" in reason:
+        return " (check the indentation and that every field reads 'name: value')"
+    if "found character" in reason and "cannot start any token" in reason:
+        return " (put the text between quotes)"
+    return ""
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int]) -> int:
+    """Number of values after alias expansion, computed without expanding."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if key in active:  # a recursive alias expands forever
+        return MAX_YAML_NODES + 1
+    active.add(key)
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            size += _expanded_size(child, memo, active)
+            if size > MAX_YAML_NODES:
+                break
+    elif isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            size += _expanded_size(k, memo, active) + _expanded_size(v, memo, active)
+            if size > MAX_YAML_NODES:
+                break
+    active.discard(key)
+    memo[key] = size
+    return size
+
+
+def _record_lines(node: yaml.Node, at: Path_, where: dict[Path_, int], first_line: int) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                path = (*at, key_node.value)
+                where.setdefault(path, first_line + key_node.start_mark.line)
+                _record_lines(value_node, path, where, first_line)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, child in enumerate(node.value):
+            path = (*at, index)
+            where.setdefault(path, first_line + child.start_mark.line)
+            _record_lines(child, path, where, first_line)

@@ -1,0 +1,194 @@
+"""Loading and validating an agenda from its files.
+
+Works on a mapping of repository paths to bytes, so the same code validates the
+working tree, a git commit (for versions and history) or a test's fixture.
+Every problem of every file is collected before anything is built.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .frontmatter import Document, parse_document
+from .model import Agenda, Goal, Relation, Theme
+from .problems import ContentError, Problem, errors_in
+from .schema import did_you_mean, validate
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where themes and goals live, relative to the repository root."""
+
+    themes_dir: str = "content/themas"
+    goals_dir: str = "goals"
+
+    def is_theme(self, path: str) -> bool:
+        return path.startswith(self.themes_dir + "/") and path.endswith(".md")
+
+    def is_goal(self, path: str) -> bool:
+        return path.startswith(self.goals_dir + "/") and path.endswith(".md")
+
+
+def read_worktree(root: Path, layout: Layout = Layout()) -> dict[str, bytes]:
+    """The theme and goal files of a working tree, as repository path → bytes."""
+    files: dict[str, bytes] = {}
+    for folder in (layout.themes_dir, layout.goals_dir):
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.endswith(".md") and not name.startswith("."):
+                    full = Path(dirpath) / name
+                    files[full.relative_to(root).as_posix()] = full.read_bytes()
+    return files
+
+
+def load_directory(root: Path, layout: Layout = Layout()) -> Agenda:
+    """Load and validate the agenda in `root`; raise ContentError listing every problem."""
+    agenda, problems = load_agenda(read_worktree(root, layout), layout)
+    if errors_in(problems):
+        raise ContentError(problems)
+    return agenda
+
+
+def slugify(text: str) -> str:
+    """A valid id from free text: "Meer Sport é.md" → "meer-sport-e"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def load_agenda(files: Mapping[str, bytes], layout: Layout = Layout()) -> tuple[Agenda, list[Problem]]:
+    """Validate all theme and goal files; return what is valid and every problem found."""
+    problems: list[Problem] = []
+    theme_docs = _documents(files, layout.is_theme, "theme", problems)
+    goal_docs = _documents(files, layout.is_goal, "goal", problems)
+    if not any(layout.is_goal(p) for p in files):
+        problems.append(Problem(f"{layout.goals_dir}/", None, "there are no goal files yet; "
+                                "the site shows the themes without goals", "warning"))
+
+    themes = [_theme(i, d) for i, d in theme_docs.items() if not _check(d, "theme", problems)]
+    goals = [_goal(i, d) for i, d in goal_docs.items() if not _check(d, "goal", problems)]
+    theme_ids = sorted(theme_docs)
+    goal_ids = sorted(goal_docs)
+
+    for goal in goals:
+        doc = goal_docs[goal.id]
+        if goal.theme not in theme_docs:
+            problems.append(Problem(doc.path, doc.line("theme"), f"'theme' is '{goal.theme}', but there is "
+                                    f"no theme with that id{did_you_mean(goal.theme, theme_ids)}; themes: "
+                                    f"{', '.join(theme_ids) or 'none yet'}"))
+        problems += _check_relations(goal, doc, goal_ids, goal_docs)
+    problems += _check_relations_unique(goals, goal_docs)
+    problems += _check_orders(themes, theme_docs, lambda t: "", "theme")
+    problems += _check_orders(goals, goal_docs, lambda g: g.theme, "goal")
+    if goal_docs:
+        used = {g.theme for g in goals}
+        problems += [Problem(t.source, None, f"theme '{t.id}' has no goals yet", "warning")
+                     for t in themes if t.id not in used]
+    return Agenda(themes, goals), problems
+
+
+def _documents(files: Mapping[str, bytes], wanted, kind: str, problems: list[Problem]) -> dict[str, Document]:
+    docs: dict[str, Document] = {}
+    seen: dict[str, str] = {}
+    for path in sorted(files):
+        if not wanted(path):
+            continue
+        stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+        if not ID_PATTERN.match(stem):
+            problems.append(Problem(path, None, f"the file name '{stem}.md' is not a valid {kind} id: use "
+                                    f"lowercase letters, digits and hyphens only, e.g. '{slugify(stem) or kind}.md'"))
+            continue
+        if stem in seen:
+            problems.append(Problem(path, None, f"{kind} id '{stem}' is used twice: {seen[stem]} and {path}; "
+                                    "rename one of the files"))
+            continue
+        seen[stem] = path
+        doc, found = parse_document(path, files[path])
+        problems += found
+        if doc is not None:
+            docs[stem] = doc
+    return docs
+
+
+def _check(doc: Document, kind: str, problems: list[Problem]) -> list[Problem]:
+    found = validate(doc.path, doc.data, kind, doc.line)
+    problems += found
+    return found
+
+
+def _theme(theme_id: str, doc: Document) -> Theme:
+    d = doc.data
+    return Theme(theme_id, d["title"].strip(), d["opgave"].strip(), d["order"], doc.body.strip(), doc.path)
+
+
+def _goal(goal_id: str, doc: Document) -> Goal:
+    d = doc.data
+    relations = tuple(Relation(r["goal"], r["note"].strip()) for r in d.get("relations") or [])
+    results = tuple(r.strip() for r in d["results"])
+    return Goal(goal_id, d["title"].strip(), d["theme"], d["direction"], d["order"], results,
+                relations, doc.body.strip(), doc.path)
+
+
+def _check_relations(goal: Goal, doc: Document, goal_ids: list[str], docs: dict[str, Document]) -> list[Problem]:
+    problems = []
+    seen: set[str] = set()
+    for index, relation in enumerate(goal.relations):
+        line = doc.line("relations", index, "goal")
+        if relation.goal == goal.id:
+            problems.append(Problem(doc.path, line, f"'relations' item {index + 1} points to the goal itself; "
+                                    "remove it"))
+        elif relation.goal in seen:
+            problems.append(Problem(doc.path, line, f"'relations' item {index + 1}: the relation with "
+                                    f"'{relation.goal}' is listed twice; remove one"))
+        elif relation.goal not in docs:
+            problems.append(Problem(doc.path, line, f"'relations' item {index + 1}: there is no goal "
+                                    f"'{relation.goal}'{did_you_mean(relation.goal, goal_ids)}"))
+        seen.add(relation.goal)
+    return problems
+
+
+def _check_relations_unique(goals: list[Goal], docs: dict[str, Document]) -> list[Problem]:
+    """A relation is written once: declaring it on both goals invites conflicting notes."""
+    problems = []
+    declared = {(g.id, r.goal) for g in goals for r in g.relations}
+    for goal in goals:
+        for index, relation in enumerate(goal.relations):
+            if (relation.goal, goal.id) in declared and goal.id > relation.goal:
+                other = docs[relation.goal]
+                problems.append(Problem(docs[goal.id].path, docs[goal.id].line("relations", index, "goal"),
+                                        f"'relations' item {index + 1}: the relation with '{relation.goal}' is "
+                                        f"already written in {other.path}; a relation shows on both goals, "
+                                        "so keep it in one file only"))
+    return problems
+
+
+def _check_orders(items, docs: dict[str, Document], group, kind: str) -> list[Problem]:
+    problems = []
+    taken: dict[tuple[str, int], str] = {}
+    for item in sorted(items, key=lambda i: docs[i.id].path):
+        key = (group(item), item.order)
+        doc = docs[item.id]
+        if key in taken:
+            other = docs[taken[key]]
+            scope = f" in theme '{key[0]}'" if key[0] else ""
+            problems.append(Problem(doc.path, doc.line("order"), f"'order' {item.order} is also used by "
+                                    f"{other.path}{scope}; give each {kind} its own number"))
+        else:
+            taken[key] = item.id
+    return problems
+
+
+def raise_for_errors(problems: list[Problem]) -> None:
+    """Raise ContentError when any problem is an error."""
+    if errors_in(problems):
+        raise ContentError(problems)

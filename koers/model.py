@@ -1,0 +1,119 @@
+"""The content model of an agenda: themes, goals, results and relations.
+
+Plain dataclasses with no knowledge of files, git or MkDocs. A theme carries a
+*maatschappelijke opgave*; a goal belongs to one theme, is phrased as *meer* or
+*minder* and lists the results under "We willen bereiken dat". Relations are
+written on one goal but hold in both directions (see `Agenda.related`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DIRECTIONS: tuple[str, ...] = ("meer", "minder")
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A link from one goal to another, with the reason it exists."""
+
+    goal: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme (thema) with its societal task (opgave) and narrative."""
+
+    id: str
+    title: str
+    opgave: str
+    order: int
+    body: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A goal (doel) of a theme, with its results and relations."""
+
+    id: str
+    title: str
+    theme: str
+    direction: str
+    order: int
+    results: tuple[str, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    body: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class RelatedGoal:
+    """One side of a relation as seen from a goal: the other goal and the note."""
+
+    goal: Goal
+    note: str
+    declared_here: bool
+
+
+@dataclass
+class Agenda:
+    """A validated agenda: themes and goals in reading order."""
+
+    themes: list[Theme] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.themes.sort(key=lambda t: (t.order, t.id))
+        self.goals.sort(key=lambda g: (self.theme_position(g.theme), g.order, g.id))
+
+    def theme_position(self, theme_id: str) -> int:
+        for index, theme in enumerate(self.themes):
+            if theme.id == theme_id:
+                return index
+        return len(self.themes)
+
+    def theme(self, theme_id: str) -> Theme:
+        return next(t for t in self.themes if t.id == theme_id)
+
+    def goal(self, goal_id: str) -> Goal:
+        return next(g for g in self.goals if g.id == goal_id)
+
+    def goals_of(self, theme_id: str) -> list[Goal]:
+        """The goals of a theme, in their declared order."""
+        return [g for g in self.goals if g.theme == theme_id]
+
+    def relations(self) -> list[tuple[Goal, Goal, str]]:
+        """Every declared relation once, as (declaring goal, other goal, note)."""
+        by_id = {g.id: g for g in self.goals}
+        return [
+            (goal, by_id[rel.goal], rel.note)
+            for goal in self.goals
+            for rel in goal.relations
+            if rel.goal in by_id
+        ]
+
+    def related(self, goal_id: str) -> list[RelatedGoal]:
+        """Goals related to `goal_id` in either direction, in reading order.
+
+        A relation written on goal A towards B shows on both A and B. When both
+        files declare the relation, the note of `goal_id`'s own file wins.
+        """
+        found: dict[str, RelatedGoal] = {}
+        for source, target, note in self.relations():
+            if source.id == goal_id:
+                found[target.id] = RelatedGoal(target, note, declared_here=True)
+            elif target.id == goal_id and source.id not in found:
+                found[source.id] = RelatedGoal(source, note, declared_here=False)
+        order = {g.id: i for i, g in enumerate(self.goals)}
+        return sorted(found.values(), key=lambda r: order[r.goal.id])
+
+    def related_by_theme(self, goal_id: str) -> list[tuple[Theme, list[RelatedGoal]]]:
+        """`related` grouped by the theme of the other goal, themes in order."""
+        related = self.related(goal_id)
+        return [
+            (theme, [r for r in related if r.goal.theme == theme.id])
+            for theme in self.themes
+            if any(r.goal.theme == theme.id for r in related)
+        ]

@@ -1,0 +1,97 @@
+"""Rendering helpers: the Jinja environment, the HTML sanitiser and URL arithmetic.
+
+All markup lives in Jinja templates (``overrides/koers/``), rendered with
+autoescape on and StrictUndefined. HTML that comes from contributed Markdown is
+passed through an allow-list sanitiser (nh3, the Rust ammonia library) before
+it is marked safe, so raw HTML, event handlers and ``javascript:``/``data:``
+URLs in content never reach a reader.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import nh3
+from babel.dates import format_date, format_datetime
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+_TAGS = {
+    "a", "abbr", "aside", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn", "div",
+    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
+    "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "section", "small", "span", "strong", "sub", "summary", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "role", "tabindex"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"scope", "colspan", "rowspan", "align"},
+    "td": {"colspan", "rowspan", "align"},
+    "ol": {"start"},
+    "details": {"open"},
+}
+
+
+def sanitize(html: str) -> Markup:
+    """Allow-list clean contributed HTML: structure and links stay, scripts and handlers go."""
+    cleaned = nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        generic_attribute_prefixes={"aria-"},
+        strip_comments=True,
+    )
+    return Markup(cleaned)
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """Link from page `from_url` to `to_url` (both site-relative, like "doelen/x/")."""
+    target, _, anchor = to_url.partition("#")
+    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
+    rel = posixpath.relpath("/" + target, "/" + base)
+    if target.endswith("/") or not target:
+        rel = "./" if rel == "." else rel + "/"
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+def dutch_date(moment: datetime) -> str:
+    """"26 juni 2017", in Europe/Amsterdam time."""
+    return format_date(moment.astimezone(AMSTERDAM), "d MMMM y", locale="nl")
+
+
+def dutch_datetime(moment: datetime) -> str:
+    """"26 juni 2017 om 14:05", in Europe/Amsterdam time."""
+    return format_datetime(moment.astimezone(AMSTERDAM), "d MMMM y 'om' HH:mm", locale="nl")
+
+
+def oneline(text: str) -> str:
+    """Collapse a field's whitespace so a newline in YAML cannot change the Markdown structure."""
+    return " ".join(str(text).split())
+
+
+def make_environment(templates_dir: Path) -> Environment:
+    """The Jinja environment for Koers' page templates: autoescape on, undefined is an error.
+
+    The page templates produce Markdown. Autoescaping still applies: a field holding
+    ``<script>`` becomes ``&lt;script&gt;`` in the Markdown and shows as text.
+    """
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["oneline"] = oneline
+    env.filters["datum"] = dutch_date
+    env.filters["datumtijd"] = dutch_datetime
+    env.globals["relative_url"] = relative_url
+    return env

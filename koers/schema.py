@@ -1,0 +1,127 @@
+"""JSON Schema validation of front matter, translated into editors' messages.
+
+The schema files in ``koers/schemas/`` are the one source of truth: the
+validator uses them, and editors' tools (the yaml-language-server modeline and
+``.vscode/settings.json``) read the same files for autocompletion.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from .frontmatter import Path_
+from .problems import Problem
+
+_TYPE_NAMES = {
+    "string": "a text",
+    "integer": "a whole number",
+    "number": "a number",
+    "array": "a list",
+    "object": "a list of 'field: value' lines",
+    "boolean": "true or false",
+}
+_HOW_TO = {
+    "array": " (write each item on its own line, starting with '- ')",
+    "string": " (put the text between quotes)",
+    "integer": " (for example 1)",
+}
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """A schema from ``koers/schemas/<name>.schema.json``."""
+    text = resources.files("koers").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    Draft202012Validator.check_schema(schema)
+    return schema
+
+
+def schema_path(name: str) -> str:
+    """Filesystem path of a schema file (for editors' tooling)."""
+    return str(resources.files("koers").joinpath(f"schemas/{name}.schema.json"))
+
+
+def validate(path: str, data: Any, name: str, line_of: Any) -> list[Problem]:
+    """Check `data` against schema `name`; `line_of(*path)` gives a field's line."""
+    validator = Draft202012Validator(load_schema(name))
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        where = tuple(error.absolute_path)
+        problems.append(Problem(path, line_of(*where), _message(error, where)))
+    return problems
+
+
+def describe(value: Any) -> str:
+    """What an editor wrote, in words: "a text", "a number", "nothing"."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return "a text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a list of fields"
+    return type(value).__name__
+
+
+def field_name(where: Path_) -> str:
+    """("relations", 0, "goal") → "'relations' item 1, 'goal'"."""
+    parts: list[str] = []
+    for step in where:
+        if isinstance(step, int):
+            parts[-1] += f" item {step + 1}"
+        else:
+            parts.append(f"'{step}'")
+    return ", ".join(parts) if parts else "the front matter"
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """A " (did you mean 'x'?)" suffix when a close match exists."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _message(error: ValidationError, where: Path_) -> str:
+    name = field_name(where)
+    kind = error.validator
+    if kind == "required":
+        missing = str(error.message).split("'")[1]
+        return f"missing required field '{missing}'; add a line '{missing}: …'"
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extras = sorted(set(error.instance) - set(allowed), key=str)
+        return "; ".join(
+            f"unknown field '{extra}'{did_you_mean(str(extra), allowed)}; allowed fields: {', '.join(allowed)}"
+            for extra in extras
+        )
+    if kind == "enum":
+        choices = ", ".join(map(str, error.validator_value))
+        return f"{name} must be one of: {choices} (got {_shown(error.instance)})"
+    if kind == "type":
+        expected = _TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))
+        if error.instance is None or error.instance == "":
+            return f"{name} must not be empty"
+        hint = _HOW_TO.get(str(error.validator_value), "")
+        return f"{name} must be {expected} (got {describe(error.instance)}){hint}"
+    if kind == "pattern" and error.validator_value == "\\S":
+        return f"{name} must not be empty"
+    if kind == "pattern":
+        return (f"{name} must be an id: lowercase letters, digits and hyphens, "
+                f"like 'zelfstandig-leven' (got {_shown(error.instance)})")
+    if kind == "minimum":
+        return f"{name} must be {error.validator_value} or more (got {_shown(error.instance)})"
+    return f"{name}: {error.message}"
+
+
+def _shown(value: Any) -> str:
+    return f"'{value}'" if isinstance(value, str) else describe(value)
