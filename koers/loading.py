@@ -91,7 +91,7 @@ def load_agenda(files: Mapping[str, bytes], layout: Layout = Layout()) -> tuple[
     problems += _check_orders(themes, theme_docs, lambda t: "", "theme")
     problems += _check_orders(goals, goal_docs, lambda g: g.theme, "goal")
     if goal_docs:
-        used = {g.theme for g in goals}
+        used = {d.data.get("theme") for d in goal_docs.values()}
         problems += [Problem(t.source, None, f"theme '{t.id}' has no goals yet", "warning")
                      for t in themes if t.id not in used]
     return Agenda(themes, goals), problems

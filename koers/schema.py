@@ -53,6 +53,13 @@ def validate(path: str, data: Any, name: str, line_of: Any) -> list[Problem]:
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         where = tuple(error.absolute_path)
+        if error.validator == "additionalProperties":
+            allowed = sorted(error.schema.get("properties", {}))
+            for extra in sorted(set(error.instance) - set(allowed), key=str):
+                message = (f"unknown field '{extra}'{did_you_mean(str(extra), allowed)}; "
+                           f"allowed fields: {', '.join(allowed)}")
+                problems.append(Problem(path, line_of(*where, extra), message))
+            continue
         problems.append(Problem(path, line_of(*where), _message(error, where)))
     return problems
 
@@ -97,13 +104,6 @@ def _message(error: ValidationError, where: Path_) -> str:
     if kind == "required":
         missing = str(error.message).split("'")[1]
         return f"missing required field '{missing}'; add a line '{missing}: …'"
-    if kind == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        extras = sorted(set(error.instance) - set(allowed), key=str)
-        return "; ".join(
-            f"unknown field '{extra}'{did_you_mean(str(extra), allowed)}; allowed fields: {', '.join(allowed)}"
-            for extra in extras
-        )
     if kind == "enum":
         choices = ", ".join(map(str, error.validator_value))
         return f"{name} must be one of: {choices} (got {_shown(error.instance)})"

@@ -1,0 +1,162 @@
+"""Real builds of a small fixture agenda: pages, navigation, relations, open data, settings."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sitebuild import AgendaSite, goal_file
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    site = AgendaSite(tmp_path_factory.mktemp("agenda"))
+    return site.build()
+
+
+def test_goal_page_shows_title_theme_direction_results_and_narrative(built) -> None:
+    article = built.article("doelen/minder-dakloosheid/")
+    assert "<h1" in article and "Minder inwoners zijn dakloos" in article
+    assert '<a href="../../themas/wonen/">Wonen</a>' in article
+    assert '<span class="koers-direction koers-direction--minder">minder</span>' in article
+    assert re.search(r"<li>er voldoende opvang is;</li>\s*<li>niemand op straat slaapt.</li>", article)
+    assert "Een toelichting bij het doel." in article
+    assert "Iedereen woont prettig en veilig." in article  # the theme's opgave
+
+
+def test_relation_written_once_shows_on_both_goal_pages_with_its_note(built) -> None:
+    note = "Bewegen helpt wie opnieuw begint (thema Gezondheid)."
+    declaring = built.article("doelen/minder-dakloosheid/")
+    other = built.article("doelen/meer-bewegen/")
+    assert '<a href="../meer-bewegen/">Meer inwoners bewegen voldoende</a>' in declaring
+    assert '<a href="../minder-dakloosheid/">Minder inwoners zijn dakloos</a>' in other
+    assert note in declaring and note in other
+    # grouped under the other goal's theme
+    assert re.search(r'id="samenhang-gezondheid".*meer-bewegen', declaring, re.S)
+    assert re.search(r'id="samenhang-wonen".*minder-dakloosheid', other, re.S)
+
+
+def test_goal_without_relations_says_so(built) -> None:
+    assert "geen relaties met andere doelen" in built.article("doelen/meer-woningen/")
+
+
+def test_theme_page_lists_its_goals_in_order(built) -> None:
+    article = built.article("themas/wonen/")
+    assert article.index("Minder inwoners zijn dakloos") < article.index("Meer betaalbare woningen")
+    assert "Meer inwoners bewegen voldoende" not in article
+    assert "Iedereen woont prettig en veilig." in article
+    assert 'id="betaalbaar-wonen"' in article  # the theme's own subsections
+
+
+def test_home_page_lists_themes_with_opgave_and_goals_with_direction(built) -> None:
+    article = built.article("")
+    assert "De agenda van Teststad." in article
+    for text in ("Wonen", "Iedereen woont prettig en veilig.", "Gezondheid", "Inwoners leven gezond."):
+        assert text in article
+    assert re.search(r'koers-direction--minder">minder</span> <a href="doelen/minder-dakloosheid/">', article)
+
+
+def test_navigation_is_derived_from_the_content(built) -> None:
+    html = built.html("inleiding/")
+    nav = html[html.index('<nav class="md-nav md-nav--primary"'):]
+    positions = [nav.index(t) for t in ("Wonen", "Minder inwoners zijn dakloos", "Meer betaalbare woningen",
+                                        "Gezondheid", "Meer inwoners bewegen voldoende")]
+    assert positions == sorted(positions)
+
+
+def test_adding_a_goal_file_adds_its_page_nav_entry_and_data(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.write("goals/meer-groen.md", goal_file("Meer groen in de wijk", "wonen", "meer", 3, ["er bomen zijn."]))
+    built = site.build()
+    assert "Meer groen in de wijk" in built.article("doelen/meer-groen/")
+    assert "doelen/meer-groen/" in built.html("")
+    assert "meer-groen" in built.json("data/agenda.json")["themes"][0]["goals"]
+
+
+def test_agenda_json_matches_the_content(built) -> None:
+    data = built.json("data/agenda.json")
+    assert [t["id"] for t in data["themes"]] == ["wonen", "gezondheid"]
+    assert data["themes"][0] == {"id": "wonen", "title": "Wonen", "opgave": "Iedereen woont prettig en veilig.",
+                                 "url": "themas/wonen/", "goals": ["minder-dakloosheid", "meer-woningen"]}
+    goal = data["goals"][0]
+    assert goal == {
+        "id": "minder-dakloosheid", "title": "Minder inwoners zijn dakloos", "theme": "wonen",
+        "direction": "minder", "order": 1, "results": ["er voldoende opvang is;", "niemand op straat slaapt."],
+        "relations": [{"goal": "meer-bewegen", "note": "Bewegen helpt wie opnieuw begint (thema Gezondheid)."}],
+        "url": "doelen/minder-dakloosheid/", "source": "goals/minder-dakloosheid.md",
+    }
+    assert (built.site / goal["url"] / "index.html").is_file()
+
+
+def test_edit_links_open_the_source_file_of_each_page(built) -> None:
+    base = "https://forge.example/teststad/agenda/edit/main/"
+    assert f'href="{base}goals/minder-dakloosheid.md"' in built.html("doelen/minder-dakloosheid/")
+    assert f'href="{base}content/themas/wonen.md"' in built.html("themas/wonen/")
+    assert f'href="{base}content/inleiding.md"' in built.html("inleiding/")
+    assert "Wijziging voorstellen" in built.html("inleiding/")
+
+
+def test_every_page_credits_the_source(built) -> None:
+    pages = list(built.site.rglob("index.html"))
+    assert len(pages) >= 8
+    credit = "Sociale Agenda Teststad 2020–2024, vastgesteld door de gemeenteraad op 1 juli 2020"
+    missing = [p for p in pages if credit not in p.read_text("utf-8")]
+    assert missing == []
+
+
+def test_footnotes_render_as_footnotes(built) -> None:
+    article = built.article("inleiding/")
+    assert 'class="footnote-ref"' in article and "Een voetnoot bij de inleiding." in article
+
+
+def test_site_speaks_dutch_and_loads_nothing_from_other_hosts(built) -> None:
+    html = built.html("doelen/meer-bewegen/")
+    assert '<html lang="nl"' in html
+    for page in built.site.rglob("*.html"):
+        text = page.read_text("utf-8")
+        tags = re.findall(r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*>", text)
+        loading = [t for t in tags if not re.search(r'rel="(?:canonical|alternate)"', t)]
+        external = [t for t in loading if re.search(r'(?:src|href)="(?:https?:)?//', t)]
+        assert external == [], f"{page}: {external}"
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+
+
+def test_samenhang_matrix_is_an_accessible_table_with_text_marks(built) -> None:
+    article = built.article("samenhang/")
+    assert "gereconstrueerd uit de tekst" in article
+    assert "<caption" in article and article.count('scope="col"') == 3 and article.count('scope="row"') == 3
+    row = re.search(r'<th scope="row"><a href="../doelen/minder-dakloosheid/">.*?</tr>', article, re.S).group(0)
+    assert "1 gerelateerd doel: Meer inwoners bewegen voldoende" in row
+    assert "eigen thema" in row
+
+
+def test_colours_and_logo_are_settings(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.config["extra"]["koers"]["colours"] = {"primary": "#123456", "accent": "#654321"}
+    site.write_config()
+    html = site.build().html("")
+    assert "--md-primary-fg-color: #123456" in html and "--md-accent-fg-color: #654321" in html
+
+
+@pytest.mark.parametrize(("path", "text", "message"), [
+    ("goals/meer-woningen.md", goal_file("Meer woningen", "wonn", "meer", 2, ["x."]),
+     "goals/meer-woningen.md, line 3: 'theme' is 'wonn', but there is no theme with that id "
+     "(did you mean 'wonen'?); themes: gezondheid, wonen"),
+    ("goals/meer-woningen.md", goal_file("Meer woningen", "wonen", "meer", 2, ["x."], [("meer-bewegn", "n")]),
+     "goals/meer-woningen.md, line 9: 'relations' item 1: there is no goal 'meer-bewegn' "
+     "(did you mean 'meer-bewegen'?)"),
+    ("goals/meer-woningen.md", goal_file("Meer woningen", "wonen", "meer", 1, ["x."]),
+     "goals/minder-dakloosheid.md, line 5: 'order' 1 is also used by goals/meer-woningen.md in theme 'wonen'; "
+     "give each goal its own number"),
+    ("goals/meer-woningen.md", "---\ntitle: Meer woningen\ntheme: wonen\norder: 2\nresults: []\n---\n",
+     "goals/meer-woningen.md, line 2: missing required field 'direction'; add a line 'direction: …'"),
+])
+def test_bad_content_fails_the_build_naming_file_and_field(tmp_path: Path, path: str, text: str,
+                                                           message: str) -> None:
+    site = AgendaSite(tmp_path)
+    site.write(path, text)
+    result = site.build(check=False)
+    assert result.returncode != 0
+    assert message in result.output
