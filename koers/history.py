@@ -1,0 +1,578 @@
+"""The change history of the agenda, read from git in a fixed number of processes.
+
+`read_history` starts the same small number of git processes for every build
+(see `GIT_CALLS`), however many pages the site has: one ``rev-parse`` to find
+the repository, one ``log`` over every commit reachable from HEAD and one
+``status`` for uncommitted work. Everything per page (`History.for_path`,
+`History.for_prefix`, `History.last_changed`) is answered in Python from that.
+File contents of old versions come from `History.read_blobs`, one
+``cat-file --batch`` process per call.
+
+All paths are relative to the top level of the repository, with ``/`` as
+separator, also when `read_history` is given a subdirectory. Outside git (an
+agenda downloaded as a zip, or no git installed) the history is simply empty.
+
+Needs git 2.31 or newer (``--diff-merges=first-parent``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+import subprocess
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+__all__ = [
+    "GIT_CALLS",
+    "Commit",
+    "FileChange",
+    "GitError",
+    "History",
+    "read_history",
+]
+
+GIT_CALLS: Counter[str] = Counter()
+"""Git processes started by this module, counted per git subcommand.
+
+Never reset by the module; read the difference around a call, e.g.
+``before = GIT_CALLS.total(); read_history(root); GIT_CALLS.total() - before``.
+"""
+
+# Overrides for user or repository configuration that would change the output
+# we parse; the command-line flags in `_LOG_ARGS` cover the rest.
+_CONFIG: tuple[str, ...] = (
+    "-c", "core.quotepath=off",
+    "-c", "log.showSignature=false",
+    "-c", "log.follow=false",
+    "-c", "log.showRoot=true",
+    "-c", "i18n.logOutputEncoding=UTF-8",
+    "-c", "color.ui=false",
+)  # fmt: skip
+
+# NUL cannot occur in any of these fields, so it is the only safe separator.
+# The number of fields is fixed; `_parse_log` relies on that.
+_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%at%x00%s%x00%b"
+_FORMAT_FIELDS = 8
+
+_LOG_ARGS: tuple[str, ...] = (
+    "log",
+    "-z",
+    "--raw",
+    "-M",
+    "--no-abbrev",
+    "--diff-merges=first-parent",
+    "--root",
+    # Without these two, a pathspec makes git simplify history: it drops
+    # commits and whole stretches of the first-parent line at merges. We need
+    # the complete graph to compute the first-parent line and the folding;
+    # the pathspec then only limits which changes are listed.
+    "--full-history",
+    "--sparse",
+    "--date-order",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--no-relative",
+    "--encoding=UTF-8",
+    f"--format={_FORMAT}",
+    # An unborn HEAD (no commits yet) then gives empty output, not an error.
+    "--ignore-missing",
+    "HEAD",
+)
+
+_SHA_RE = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+_NULL_SHA_RE = re.compile(r"0+")
+
+
+class GitError(RuntimeError):
+    """A git command failed inside a repository.
+
+    Attributes:
+        command: The git arguments (without the ``-c`` overrides).
+        returncode: Exit status of git.
+        stderr: What git wrote to standard error.
+    """
+
+    def __init__(self, command: Sequence[str], returncode: int, stderr: str) -> None:
+        self.command = tuple(command)
+        self.returncode = returncode
+        self.stderr = stderr
+        shown = " ".join(a for a in command if not a.startswith("--format="))
+        super().__init__(
+            f"git {shown} failed with exit status {returncode}: {stderr.strip()}"
+        )
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file changed by a commit, as in ``git log --raw -M``.
+
+    Attributes:
+        status: "A" added, "M" modified (also a type change, e.g. file to
+            symlink), "D" deleted, "R" renamed (possibly also modified).
+        path: Path after the commit; for "D" the deleted path.
+        old_path: Path before the commit: the old name for "R", the same as
+            `path` for "M" and "D", None for "A".
+        old_blob: Full blob sha before the commit, None for "A".
+        new_blob: Full blob sha after the commit, None for "D".
+    """
+
+    status: str
+    path: str
+    old_path: str | None
+    old_blob: str | None
+    new_blob: str | None
+
+
+@dataclass(frozen=True)
+class Commit:
+    """A commit with the files it changed.
+
+    Attributes:
+        sha: Full commit sha.
+        short: Abbreviated sha, at least 7 digits and unique among the
+            commits read.
+        author_name: Author name as git stored it (git itself drops ``<``,
+            ``>`` and newlines from names when committing).
+        author_email: Author email as git stored it.
+        date: Author date, timezone-aware with the commit's own UTC offset.
+        subject: First paragraph of the message, lines joined with a space.
+        body: Rest of the message, stripped; "" when there is none.
+        parents: Full shas of the parents, first parent first.
+        changes: Files changed; for a merge, its diff against the first parent.
+        folded: For a merge on the first-parent line: the commits it brought
+            in (reachable from parent 2..n, not from parent 1), newest first.
+            Empty for every other commit.
+    """
+
+    sha: str
+    short: str
+    author_name: str
+    author_email: str
+    date: datetime
+    subject: str
+    body: str
+    parents: tuple[str, ...]
+    changes: tuple[FileChange, ...]
+    folded: tuple[Commit, ...] = ()
+
+    @property
+    def is_merge(self) -> bool:
+        """Whether the commit has more than one parent."""
+        return len(self.parents) > 1
+
+
+@dataclass
+class History:
+    """The change history of a repository, as read by `read_history`.
+
+    Treat the lists and sets as read-only: `for_path` keeps an index of
+    `commits` that is built on first use.
+
+    Attributes:
+        available: False outside git; everything else is then empty.
+        shallow: Whether the repository is a shallow clone, so older history
+            is missing.
+        commits: The first-parent line of HEAD, newest first. Merges carry
+            the commits they brought in as `Commit.folded`. When
+            `read_history` was given paths, only commits that changed a file
+            under them are listed (also in `folded`).
+        uncommitted: Paths with staged, unstaged or untracked changes.
+        toplevel: Top-level directory of the work tree, None outside git.
+    """
+
+    available: bool = False
+    shallow: bool = False
+    commits: list[Commit] = field(default_factory=list)
+    uncommitted: set[str] = field(default_factory=set)
+    toplevel: Path | None = None
+    _blobs: dict[str, bytes] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _index: dict[str, list[int]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def for_path(self, path: str) -> list[tuple[Commit, FileChange]]:
+        """Commits that touched the file now at `path`, newest first.
+
+        Follows renames backwards (after ``a.md`` was renamed to ``b.md``,
+        ``b.md`` also gets the commits of ``a.md`` before the rename) and lists
+        every life of a path that was deleted and added again. A rename away
+        from `path` is listed too, as the end of an earlier life there.
+
+        Args:
+            path: Path relative to the repository top level.
+
+        Returns:
+            Pairs of a commit on the first-parent line and its change to the
+            file; for a merge, the change it brought in.
+        """
+        index = self._path_index()
+        found: list[tuple[Commit, FileChange]] = []
+        current = path
+        last = -1
+        while positions := index.get(current):
+            k = bisect.bisect_right(positions, last)
+            if k == len(positions):
+                break
+            last = positions[k]
+            commit = self.commits[last]
+            change = _change_for(commit, current)
+            found.append((commit, change))
+            if change.status == "R" and change.path == current:
+                assert change.old_path is not None
+                current = change.old_path
+        return found
+
+    def for_prefix(self, prefix: str) -> list[tuple[Commit, list[FileChange]]]:
+        """Commits that touched any file under `prefix`, newest first.
+
+        Args:
+            prefix: A directory relative to the top level, such as "goals/"
+                or "goals" (the same: "goals" does not match "goals-old/x.md").
+                A file path matches just that file; "" matches everything.
+
+        Returns:
+            Pairs of a commit on the first-parent line and its changes under
+            `prefix` (a rename counts when either of its paths is under it).
+        """
+        found: list[tuple[Commit, list[FileChange]]] = []
+        for commit in self.commits:
+            changes = [
+                c
+                for c in commit.changes
+                if _under(c.path, prefix)
+                or (c.old_path is not None and _under(c.old_path, prefix))
+            ]
+            if changes:
+                found.append((commit, changes))
+        return found
+
+    def last_changed(self, path: str) -> datetime | None:
+        """Author date of the newest commit that touched `path`, or None."""
+        found = self.for_path(path)
+        return found[0][0].date if found else None
+
+    def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
+        """Contents of blobs, by sha, with at most one git process per call.
+
+        Results are cached on this object, so asking again costs nothing.
+        Objects git does not have (e.g. from before a shallow clone's
+        boundary) are left out of the result; outside git the result is empty.
+
+        Args:
+            shas: Full blob shas, e.g. `FileChange.new_blob`.
+
+        Returns:
+            A dict from each found sha to its exact bytes.
+
+        Raises:
+            ValueError: A value is not a full hexadecimal sha.
+            GitError: git failed.
+        """
+        wanted = list(dict.fromkeys(shas))
+        for sha in wanted:
+            if not isinstance(sha, str) or not _SHA_RE.fullmatch(sha):
+                raise ValueError(f"not a full lowercase object sha: {sha!r}")
+        missing = [sha for sha in wanted if sha not in self._blobs]
+        if missing and self.available and self.toplevel is not None:
+            request = "".join(f"{sha}\n" for sha in missing).encode("ascii")
+            out = _git(["cat-file", "--batch"], cwd=self.toplevel, stdin=request)
+            self._blobs.update(_parse_batch(out, missing))
+        return {sha: self._blobs[sha] for sha in wanted if sha in self._blobs}
+
+    def _path_index(self) -> dict[str, list[int]]:
+        """Map every path (new and old names) to the indexes of its commits."""
+        if self._index is None:
+            index: dict[str, list[int]] = {}
+            for i, commit in enumerate(self.commits):
+                paths = {c.path for c in commit.changes}
+                paths.update(c.old_path for c in commit.changes if c.old_path)
+                for p in paths:
+                    index.setdefault(p, []).append(i)
+            self._index = index
+        return self._index
+
+
+def read_history(root: Path | str, *, paths: Sequence[str] = ()) -> History:
+    """Read the change history of the git repository containing `root`.
+
+    Starts three git processes (``rev-parse``, ``log``, ``status``) however
+    large the repository is; one outside git.
+
+    Args:
+        root: A directory inside (or the top of) a git work tree. Returned
+            paths are relative to the top level of the work tree, not to
+            `root`.
+        paths: Optional git pathspecs, relative to the top level, that limit
+            which changes and commits are listed, e.g. ``["content", "goals"]``.
+            A file renamed into them from outside shows as added.
+
+    Returns:
+        The history; with ``available=False`` when `root` is not in a git work
+        tree or git is not installed.
+
+    Raises:
+        FileNotFoundError: `root` is not an existing directory.
+        TypeError: `paths` is a single string instead of a sequence.
+        GitError: git failed inside a repository.
+    """
+    if isinstance(paths, str):
+        raise TypeError("paths must be a sequence of pathspecs, not a string")
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"not a directory: {root}")
+    try:
+        out = _git(["rev-parse", "--show-toplevel", "--is-shallow-repository"], root)
+    except FileNotFoundError:
+        return History()  # git is not installed
+    except GitError as error:
+        if "not a git repository" in error.stderr:
+            return History()
+        raise
+    # rsplit: a newline in the directory name must not shift the fields.
+    toplevel_line, shallow_line = _decode_path(out).rstrip("\n").rsplit("\n", 1)
+    toplevel = Path(toplevel_line)
+
+    spec = ["--", *paths]
+    log = _git([*_LOG_ARGS, *spec], toplevel)
+    status = _git(
+        ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", *spec],
+        toplevel,
+    )
+    return History(
+        available=True,
+        shallow=shallow_line == "true",
+        commits=_first_parent_line(_parse_log(log), listed_only=bool(paths)),
+        uncommitted=_parse_status(status),
+        toplevel=toplevel,
+    )
+
+
+def _git(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> bytes:
+    """Run one git command and return its standard output.
+
+    Raises:
+        FileNotFoundError: git is not installed.
+        GitError: git exited with a non-zero status.
+    """
+    env = dict(os.environ)
+    # English messages, so that "not a git repository" can be recognised.
+    env["LC_ALL"] = "C"
+    env["LANGUAGE"] = "C"
+    # A build must not take the index lock a user's editor or git may need.
+    env["GIT_OPTIONAL_LOCKS"] = "0"
+    GIT_CALLS[args[0]] += 1
+    result = subprocess.run(
+        ["git", *_CONFIG, *args],
+        cwd=cwd,
+        input=stdin,
+        stdin=None if stdin is not None else subprocess.DEVNULL,
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    if result.returncode != 0:
+        stderr = result.stderr.decode("utf-8", "replace")
+        raise GitError(args, result.returncode, stderr)
+    return result.stdout
+
+
+def _decode_text(raw: bytes) -> str:
+    """Decode a message or name; git emits UTF-8 (we pass ``--encoding``)."""
+    return raw.decode("utf-8", "replace")
+
+
+def _decode_path(raw: bytes) -> str:
+    """Decode a path the way Python decodes file names on POSIX systems."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _blob(raw: str) -> str | None:
+    """A blob sha from ``--raw`` output, None for git's all-zero sha."""
+    return None if _NULL_SHA_RE.fullmatch(raw) else raw
+
+
+def _parse_log(out: bytes) -> list[Commit]:
+    """Parse the output of `_LOG_ARGS` into commits (without `folded`).
+
+    With ``-z`` every header field and every ``--raw`` field ends in NUL. The
+    header has `_FORMAT_FIELDS` fields; raw entries follow, each a metadata
+    token starting with ":" and one path (two for renames and copies).
+    """
+    tokens = out.split(b"\0")
+    commits: list[Commit] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        token = tokens[i]
+        if token in (b"", b"\n"):
+            i += 1
+            continue
+        if i + _FORMAT_FIELDS > n:
+            raise GitError(_LOG_ARGS, 0, "unexpected end of git log output")
+        sha, parents, name, email, date, timestamp, subject, body = (
+            _decode_text(t) for t in tokens[i : i + _FORMAT_FIELDS]
+        )
+        if not _SHA_RE.fullmatch(sha):
+            raise GitError(_LOG_ARGS, 0, f"unexpected git log output: {sha[:80]!r}")
+        i += _FORMAT_FIELDS
+        changes: list[FileChange] = []
+        while i < n and tokens[i].lstrip(b"\n").startswith(b":"):
+            meta = tokens[i].lstrip(b"\n")[1:].decode("ascii").split(" ")
+            old_blob, new_blob, status = meta[2], meta[3], meta[4][:1]
+            if status in ("R", "C"):
+                old_path, path = _decode_path(tokens[i + 1]), _decode_path(tokens[i + 2])
+                i += 3
+            else:
+                path = _decode_path(tokens[i + 1])
+                old_path = None if status == "A" else path
+                i += 2
+            changes.append(
+                FileChange(
+                    status="M" if status == "T" else status,
+                    path=path,
+                    old_path=old_path,
+                    old_blob=_blob(old_blob),
+                    new_blob=_blob(new_blob),
+                )
+            )
+        commits.append(
+            Commit(
+                sha=sha,
+                short=sha[:7],
+                author_name=name,
+                author_email=email,
+                date=_parse_date(date, timestamp),
+                subject=subject,
+                body=body.strip(),
+                parents=tuple(parents.split()),
+                changes=tuple(changes),
+            )
+        )
+    return _with_unique_short(commits)
+
+
+def _parse_date(iso: str, timestamp: str) -> datetime:
+    """The author date with its own offset; in UTC if the offset is impossible.
+
+    Old imported commits can carry offsets such as +9900, which git prints
+    but `datetime` cannot represent.
+    """
+    try:
+        return datetime.fromisoformat(iso)
+    except ValueError:
+        return datetime.fromtimestamp(int(timestamp), timezone.utc)
+
+
+def _with_unique_short(commits: list[Commit]) -> list[Commit]:
+    """Lengthen `Commit.short` where 7 digits are ambiguous among `commits`."""
+    ordered = sorted(c.sha for c in commits)
+    length: dict[str, int] = {}
+    for a, b in zip(ordered, ordered[1:]):
+        common = len(os.path.commonprefix([a, b]))
+        if common >= 7:
+            length[a] = max(length.get(a, 7), common + 1)
+            length[b] = max(length.get(b, 7), common + 1)
+    if not length:
+        return commits
+    return [
+        replace(c, short=c.sha[: length[c.sha]]) if c.sha in length else c
+        for c in commits
+    ]
+
+
+def _first_parent_line(commits: list[Commit], *, listed_only: bool) -> list[Commit]:
+    """The first-parent line of HEAD, newest first, with merges folded.
+
+    Args:
+        commits: All commits reachable from HEAD, HEAD first, children before
+            parents (``--date-order``).
+        listed_only: Keep only commits that have changes (paths were given).
+    """
+    if not commits:
+        return []
+    by_sha = {c.sha: c for c in commits}
+    order = {c.sha: i for i, c in enumerate(commits)}
+    line: list[Commit] = []
+    sha: str | None = commits[0].sha
+    while sha is not None and sha in by_sha:
+        commit = by_sha[sha]
+        line.append(commit)
+        sha = commit.parents[0] if commit.parents else None
+
+    # Walking the line oldest first, `reachable` holds everything reachable
+    # from the previous commit on it, i.e. from the first parent of the
+    # current one; a merge folds what its other parents add to that.
+    reachable: set[str] = set()
+    result: list[Commit] = []
+    for commit in reversed(line):
+        reachable.add(commit.sha)
+        folded: list[Commit] = []
+        stack = [p for p in commit.parents[1:] if p in by_sha]
+        while stack:
+            sha = stack.pop()
+            if sha in reachable:
+                continue
+            reachable.add(sha)
+            side = by_sha[sha]
+            folded.append(side)
+            stack.extend(p for p in side.parents if p in by_sha and p not in reachable)
+        if listed_only:
+            folded = [c for c in folded if c.changes]
+            if not commit.changes:
+                continue
+        folded.sort(key=lambda c: order[c.sha])
+        result.append(replace(commit, folded=tuple(folded)) if folded else commit)
+    result.reverse()
+    return result
+
+
+def _parse_status(out: bytes) -> set[str]:
+    """Paths from ``git status --porcelain=v1 -z --no-renames`` output."""
+    return {_decode_path(entry[3:]) for entry in out.split(b"\0") if entry}
+
+
+def _parse_batch(out: bytes, shas: Sequence[str]) -> dict[str, bytes]:
+    """Parse ``git cat-file --batch`` output for the requested `shas`.
+
+    Each answer is ``<sha> <type> <size>\\n<content>\\n``, or ``<sha>
+    missing\\n`` for an object git does not have.
+    """
+    blobs: dict[str, bytes] = {}
+    pos = 0
+    for sha in shas:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].decode("ascii", "replace").split(" ")
+        pos = end + 1
+        if len(header) != 3:
+            continue  # "<sha> missing" (or "ambiguous", impossible for full shas)
+        size = int(header[2])
+        blobs[sha] = out[pos : pos + size]
+        pos += size + 1
+    return blobs
+
+
+def _change_for(commit: Commit, path: str) -> FileChange:
+    """The change of `commit` to `path`, preferring the one that ends there."""
+    fallback: FileChange | None = None
+    for change in commit.changes:
+        if change.path == path:
+            return change
+        if change.old_path == path and fallback is None:
+            fallback = change
+    assert fallback is not None, "the path index only points at touching commits"
+    return fallback
+
+
+def _under(path: str, prefix: str) -> bool:
+    """Whether `path` is `prefix` itself or lies in the directory `prefix`."""
+    if not prefix:
+        return True
+    directory = prefix.rstrip("/")
+    return path == directory or path.startswith(directory + "/")
