@@ -1,0 +1,203 @@
+"""Tests of koers.textdiff: tokens, normalisation, word redlines and alignment."""
+
+from __future__ import annotations
+
+import pytest
+
+from koers.textdiff import (
+    Match,
+    Segment,
+    align_blocks,
+    align_items,
+    changed,
+    diff_words,
+    longest_increasing,
+    normalise,
+    paragraphs,
+    similarity,
+    tokenize,
+)
+
+E, I, D = "equal", "insert", "delete"
+LONG = (
+    "In onze gemeente leven inwoners met een laag inkomen gemiddeld zeven jaar korter dan "
+    "inwoners met een hoog inkomen. Dat verschil willen we kleiner maken. Sport en bewegen "
+    "zijn daarbij belangrijk, maar ook een gezonde omgeving: schone lucht, groen in de wijk "
+    "en veilige routes naar school. We werken samen met huisartsen, scholen en de GGD. "
+) * 5
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("", []),
+        ("woord", ["woord"]),
+        ("Twee woorden.", ["Twee", " ", "woorden", "."]),
+        ("a,b", ["a", ",", "b"]),
+        ("  voor\n\tna ", ["  ", "voor", "\n\t", "na", " "]),
+        ("auto’s en auto's", ["auto’s", " ", "en", " ", "auto's"]),
+        ("Noord-Holland", ["Noord-Holland"]),
+        ("€ 1.000,50 of 3,5%", ["€", " ", "1.000,50", " ", "of", " ", "3,5", "%"]),
+        ("in 2030.Dan", ["in", " ", "2030", ".", "Dan"]),
+        ("“citaat”", ["“", "citaat", "”"]),
+        ("één café", ["één", " ", "café"]),
+        ("(zie: 'x')", ["(", "zie", ":", " ", "'", "x", "'", ")"]),
+    ],
+)
+def test_tokenize(text: str, tokens: list[str]) -> None:
+    assert tokenize(text) == tokens
+    assert "".join(tokenize(text)) == text
+
+
+def test_tokenize_rejoins_long_text_exactly() -> None:
+    assert "".join(tokenize(LONG)) == LONG
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", ""),
+        ("   ", ""),
+        ("a  b\n c\t", "a b c"),
+        ("“dubbel” ‘enkel’ „laag‟ ‚x‛ \"recht\"", "'dubbel' 'enkel' 'laag' 'x' 'recht'"),
+        ("auto’s", "auto's"),
+        ("cafe\u0301", "café"),  # NFD to NFC
+        ("zacht\u00adafbreek\u200bteken", "zachtafbreekteken"),
+        ("a\u00a0b", "a b"),
+    ],
+)
+def test_normalise(text: str, expected: str) -> None:
+    assert normalise(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "segments"),
+    [
+        ("", "", []),
+        ("Gelijk.", "Gelijk.", [(E, "Gelijk.")]),
+        ("", "Nieuw.", [(I, "Nieuw.")]),
+        ("Oud.", "", [(D, "Oud.")]),
+        ("naar 60 procent", "naar 65 procent", [(E, "naar "), (D, "60"), (I, "65"), (E, " procent")]),
+        ("Klaar.", "Klaar!", [(E, "Klaar"), (D, "."), (I, "!")]),
+        ("a, b", "a; b", [(E, "a"), (D, ","), (I, ";"), (E, " b")]),
+        ("lange\nregel  tekst", "lange regel\ntekst", [(E, "lange regel tekst")]),
+        ("foo,bar", "foo, bar", [(E, "foo, bar")]),
+        ("‘auto’s’", "'auto's'", [(E, "'auto's'")]),
+        ("cafe\u0301 open", "café dicht", [(E, "café "), (D, "open"), (I, "dicht")]),
+        ("Eén doel.", "Eén doel. Twee doelen.", [(E, "Eén doel."), (I, " Twee doelen.")]),
+        (
+            "Inwoners voelen zich veilig op straat en in hun eigen huis.",
+            "Het aantal woninginbraken daalt elk jaar met tien procent.",
+            [
+                (D, "Inwoners voelen zich veilig op straat en in hun eigen huis"),
+                (I, "Het aantal woninginbraken daalt elk jaar met tien procent"),
+                (E, "."),
+            ],
+        ),
+    ],
+)
+def test_diff_words(old: str, new: str, segments: list[tuple[str, str]]) -> None:
+    assert [(s.op, s.text) for s in diff_words(old, new)] == segments
+
+
+def test_diff_words_of_long_paragraph_keeps_changes_local() -> None:
+    new = LONG.replace("zeven jaar", "zes jaar", 1).replace("de GGD", "het wijkteam", 2)
+    segments = diff_words(LONG, new)
+    changes = [(s.op, s.text) for s in segments if s.op != "equal"]
+    assert changes == [(D, "zeven"), (I, "zes"), (D, "de GGD"), (I, "het wijkteam"),
+                       (D, "de GGD"), (I, "het wijkteam")]
+    assert "".join(s.text for s in segments if s.op != "delete") == new.strip()
+    assert diff_words(LONG, new) == segments  # deterministic
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "is_changed", "low", "high"),
+    [
+        ("", "", False, 1.0, 1.0),
+        ("a b c d", "a b c d", False, 1.0, 1.0),
+        ("a b c d", "a  b\nc d", False, 1.0, 1.0),
+        ("a b c d", "a b c e", True, 0.75, 0.75),
+        ("a b", "c d", True, 0.0, 0.0),
+        ("", "iets", True, 0.0, 0.0),
+        ("Klaar.", "Klaar!", True, 0.5, 0.5),
+        ("“x”", '"x"', False, 1.0, 1.0),
+    ],
+)
+def test_similarity_and_changed(old: str, new: str, is_changed: bool, low: float, high: float) -> None:
+    assert changed(old, new) is is_changed
+    assert low <= similarity(old, new) <= high
+
+
+@pytest.mark.parametrize(
+    ("values", "weights", "kept"),
+    [
+        ([], None, set()),
+        ([0, 1, 2], None, {0, 1, 2}),
+        ([2, 0, 1], None, {1, 2}),
+        ([1, 0], None, {1}),
+        ([1, 0, 2], None, {1, 2}),
+        ([3, 1, 2, 0], None, {1, 2}),
+        ([1, 0], [5, 1], {0}),
+        ([2, 0, 1], [5, 1, 1], {0}),
+    ],
+)
+def test_longest_increasing(values: list[int], weights: list[int] | None, kept: set[int]) -> None:
+    assert longest_increasing(values, weights) == kept
+
+
+def m(kind: str, old: int | None, new: int | None, moved: bool = False) -> Match:
+    return Match(kind, old, new, moved)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "matches"),
+    [
+        ([], [], []),
+        (["A."], ["A."], [m("equal", 0, 0)]),
+        ([], ["A."], [m("added", None, 0)]),
+        (["A."], [], [m("removed", 0, None)]),
+        (["A.", "B.", "C."], ["C.", "A.", "B."],
+         [m("equal", 2, 0, moved=True), m("equal", 0, 1), m("equal", 1, 2)]),
+        (["A.", "B.", "C."], ["A.", "C."], [m("equal", 0, 0), m("removed", 1, None), m("equal", 2, 1)]),
+        # identical items keep their place before reworded ones do
+        (["x y z.", "B."], ["B.", "x y q."], [m("equal", 1, 0), m("reworded", 0, 1, moved=True)]),
+        (["een twee drie"], ["vier vijf zes"], [m("removed", 0, None), m("added", None, 0)]),
+        (["’t Is zo."], ["'t  Is\nzo."], [m("equal", 0, 0)]),
+        (["Zelfde.", "Zelfde."], ["Zelfde.", "Nieuw.", "Zelfde."],
+         [m("equal", 0, 0), m("added", None, 1), m("equal", 1, 2)]),
+    ],
+)
+def test_align_items(old: list[str], new: list[str], matches: list[Match]) -> None:
+    assert align_items(old, new) == matches
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "matches"),
+    [
+        ([], [], []),
+        (["a b"], ["a  b"], [m("equal", 0, 0)]),
+        (["a b c d"], ["a b c e", "nieuw"], [m("reworded", 0, 0), m("added", None, 1)]),
+        (["weg hier", "a b c d"], ["a b c e"], [m("removed", 0, None), m("reworded", 1, 0)]),
+        # order is kept: a block that moved and changed shows as added and removed
+        (["p", "q r s t"], ["q r s u", "p"], [m("added", None, 0), m("equal", 0, 1), m("removed", 1, None)]),
+    ],
+)
+def test_align_blocks(old: list[str], new: list[str], matches: list[Match]) -> None:
+    assert align_blocks(old, new) == matches
+
+
+@pytest.mark.parametrize(
+    ("markdown", "blocks"),
+    [
+        ("", []),
+        ("een\ntwee", ["een\ntwee"]),
+        ("een\n\ntwee\n \n\ndrie\n", ["een", "twee", "drie"]),
+        ("\n\n- lijst\n- punt\n\n", ["- lijst\n- punt"]),
+    ],
+)
+def test_paragraphs(markdown: str, blocks: list[str]) -> None:
+    assert paragraphs(markdown) == blocks
+
+
+def test_segment_is_plain_data() -> None:
+    assert Segment("insert", "x") == Segment("insert", "x")
