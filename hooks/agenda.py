@@ -19,6 +19,9 @@ from koers.project import Project
 from koers.settings import read_settings
 
 log = logging.getLogger("mkdocs.hooks.koers")
+# Outside MkDocs' logger tree on purpose: a build from a downloaded zip must still pass
+# `--strict`, but the reader of the build output should see why the history is missing.
+notice = logging.getLogger("koers")
 _project: Project | None = None
 
 
@@ -31,11 +34,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _project
     root = Path(config.config_file_path).parent
     try:
-        settings = read_settings(config.extra, repo_url=config.repo_url, edit_uri=config.edit_uri)
+        settings = read_settings(config.extra, repo_url=config.repo_url, edit_uri=config.edit_uri,
+                                 site_url=config.site_url)
         _project = Project(root, Path(config.docs_dir), settings, Path(config.theme.custom_dir))
         _project.load()
+        missing_history = _project.load_history()
     except ContentError as error:
         raise PluginError(str(error)) from None
+    if missing_history:
+        notice.warning("WARNING -  Koers: %s", missing_history)
     for warning in _project.warnings:
         # Advisory only: under `--strict` a logged warning would fail the build.
         log.info("Let op: %s", warning)
@@ -57,6 +64,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     project = _current()
     page.edit_url = project.edit_url(page.file.src_uri)
+    page.update_date = project.last_changed(page.file.src_uri) or page.update_date
     return project.page_markdown(page.file.src_uri, page.url, markdown)
 
 

@@ -12,13 +12,25 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .frontmatter import parse_document
+from .history import read_history
 from .loading import load_agenda, raise_for_errors, read_worktree
 from .model import Agenda
-from .problems import Problem
-from .render import make_environment, sanitize
+from .pagehistory import ChangeLog, PageHistory
+from .problems import ContentError, Problem
+from .render import AMSTERDAM, make_environment, month_label, sanitize
 from .settings import Settings
-from .site import (AGENDA_JSON, SAMENHANG_SRC, GeneratedPage, agenda_json, expand_nav, generated_pages,
-                   goal_url, theme_url)
+from .site import (AGENDA_JSON, FEED, SAMENHANG_SRC, WIJZIGINGEN_SRC, GeneratedPage, agenda_json, expand_nav,
+                   generated_pages, goal_url, theme_url)
+
+SHALLOW_CLONE = (
+    "the repository is a shallow clone, so the change history of every page would be incomplete. "
+    "Fetch the full history with 'git fetch --unshallow' (on GitHub Actions: actions/checkout with "
+    "'fetch-depth: 0'), or publish it marked as incomplete by setting "
+    "'extra.koers.accept_partial_history: true' in mkdocs.yml"
+)
+NO_GIT = ("the change history is not available: this folder is not a git repository (a downloaded zip?). "
+          "The site is built without it; clone the repository with git to publish the history")
 
 
 class Project:
@@ -31,6 +43,8 @@ class Project:
         self.env = make_environment(templates_dir)
         self.agenda = Agenda()
         self.warnings: list[Problem] = []
+        self.changelog: ChangeLog | None = None
+        self._titles: dict[str, str] = {}
 
     def load(self) -> Agenda:
         """Load and validate the content; raise ContentError with every problem found."""
@@ -40,13 +54,80 @@ class Project:
         self.warnings = [p for p in problems if p.severity == "warning"]
         return agenda
 
+    def load_history(self) -> str | None:
+        """Read the git history once; return a warning when there is none, raise on a shallow clone."""
+        layout = self.settings.layout
+        docs = self.docs_dir.relative_to(self.root).as_posix()
+        history = read_history(self.root, paths=sorted({docs, layout.goals_dir, layout.themes_dir}))
+        self.changelog = ChangeLog(history, layout.goals_dir, layout.themes_dir)
+        if history.available and history.shallow and not self.settings.accept_partial_history:
+            raise ContentError([Problem("git", None, SHALLOW_CLONE)])
+        self.changelog.preload()
+        return None if history.available else NO_GIT
+
+    def page_history(self, src_uri: str) -> PageHistory:
+        kind, _ = self.page_kind(src_uri)
+        if self.changelog is None or kind == "wijzigingen":
+            return PageHistory("unavailable")
+        return self.changelog.for_page(self.source_of(src_uri), kind)
+
+    def last_changed(self, src_uri: str) -> str | None:
+        """The date of the page's last commit (YYYY-MM-DD, for the sitemap)."""
+        moment = self.page_history(src_uri).last_changed
+        return moment.astimezone(AMSTERDAM).date().isoformat() if moment else None
+
+    def title_of(self, goal_id: str) -> str:
+        """A goal's current title, or its id when it no longer exists."""
+        return next((g.title for g in self.agenda.goals if g.id == goal_id), goal_id)
+
+    def _page_of(self, path: str) -> tuple[str, str | None] | None:
+        layout = self.settings.layout
+        docs = self.docs_dir.relative_to(self.root).as_posix() + "/"
+        stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+        if layout.is_goal(path):
+            goal = next((g for g in self.agenda.goals if g.id == stem), None)
+            return (goal.title, goal_url(goal.id)) if goal else None
+        if layout.is_theme(path):
+            theme = next((t for t in self.agenda.themes if t.id == stem), None)
+            return (theme.title, theme_url(theme.id)) if theme else None
+        if path.startswith(docs) and path.endswith(".md") and (self.root / path).is_file():
+            src = path[len(docs):]
+            url = "" if src == "index.md" else src.removesuffix("index.md").removesuffix(".md") + "/"
+            return self._chapter_title(path), url.replace("//", "/")
+        return None
+
+    def _chapter_title(self, path: str) -> str:
+        if path not in self._titles:
+            doc, _ = parse_document(path, (self.root / path).read_bytes(), front_matter_required=False)
+            title = doc.data.get("title") if doc else None
+            self._titles[path] = str(title) if title else path.rsplit("/", 1)[-1].removesuffix(".md")
+        return self._titles[path]
+
+    def site_log(self) -> list[dict[str, Any]]:
+        """The site-wide change log, grouped by month (newest first)."""
+        if self.changelog is None:
+            return []
+        months: list[dict[str, Any]] = []
+        for entry in self.changelog.site_log(self._page_of):
+            label = month_label(entry.commit.date)
+            if not months or months[-1]["label"] != label:
+                months.append({"label": label, "entries": []})
+            months[-1]["entries"].append(entry)
+        return months
+
     # -- structure ---------------------------------------------------------------------------
     def generated_pages(self) -> list[GeneratedPage]:
         return generated_pages(self.agenda)
 
     def generated_files(self) -> dict[str, str]:
         """Non-page files to publish, as site path → text."""
-        return {AGENDA_JSON: agenda_json(self.agenda)}
+        files = {AGENDA_JSON: agenda_json(self.agenda)}
+        if self.settings.site_url:
+            entries = self.changelog.site_log(self._page_of) if self.changelog else []
+            files[FEED] = self.env.get_template("feed.xml").render(
+                entries=entries[:50], settings=self.settings, site_url=self.settings.site_url.rstrip("/") + "/",
+                updated=entries[0].commit.date if entries else None)
+        return files
 
     def nav(self, nav: list[Any] | None) -> list[Any] | None:
         return expand_nav(nav, self.agenda) if nav else nav
@@ -63,7 +144,8 @@ class Project:
 
     def edit_url(self, src_uri: str) -> str | None:
         kind, _ = self.page_kind(src_uri)
-        return None if kind == "samenhang" else self.settings.edit_url(self.source_of(src_uri))
+        generated = kind in ("samenhang", "wijzigingen")
+        return None if generated else self.settings.edit_url(self.source_of(src_uri))
 
     def page_kind(self, src_uri: str) -> tuple[str, str]:
         """("goal", id), ("theme", id), ("home", ""), ("samenhang", "") or ("chapter", src_uri)."""
@@ -72,6 +154,8 @@ class Project:
             return "home", ""
         if src_uri == SAMENHANG_SRC:
             return "samenhang", ""
+        if src_uri == WIJZIGINGEN_SRC:
+            return "wijzigingen", ""
         if stem.startswith("doelen/") and any(g.id == stem[7:] for g in self.agenda.goals):
             return "goal", stem[7:]
         if stem.startswith("themas/") and any(t.id == stem[7:] for t in self.agenda.themes):
@@ -84,7 +168,9 @@ class Project:
         kind, key = self.page_kind(src_uri)
         # The page's own Markdown is inserted unescaped; it is sanitised after rendering.
         context: dict[str, Any] = {"page_url": page_url, "agenda": self.agenda, "body": Markup(markdown),
-                                   "goal_url": goal_url, "theme_url": theme_url}
+                                   "goal_url": goal_url, "theme_url": theme_url,
+                                   "history": self.page_history(src_uri), "commit_url": self.settings.commit_url,
+                                   "title_of": self.title_of}
         if kind == "goal":
             goal = self.agenda.goal(key)
             context |= {"goal": goal, "theme": self.agenda.theme(goal.theme),
@@ -93,6 +179,9 @@ class Project:
             context |= {"theme": self.agenda.theme(key), "goals": self.agenda.goals_of(key)}
         elif kind == "samenhang":
             context |= {"matrix": self.matrix()}
+        elif kind == "wijzigingen":
+            context |= {"months": self.site_log(), "history_state": self.changelog.state if self.changelog
+                        else "unavailable", "feed": bool(self.settings.site_url)}
         return self.env.get_template(f"koers/{kind}.md").render(context)
 
     def page_html(self, html: str) -> str:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import nh3
 from babel.dates import format_date, format_datetime
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -25,7 +25,7 @@ _TAGS = {
     "a", "abbr", "aside", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn", "div",
     "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
     "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "section", "small", "span", "strong", "sub", "summary", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
 }
 _ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "role", "tabindex"},
@@ -34,6 +34,7 @@ _ATTRIBUTES = {
     "th": {"scope", "colspan", "rowspan", "align"},
     "td": {"colspan", "rowspan", "align"},
     "ol": {"start"},
+    "time": {"datetime"},
     "details": {"open"},
 }
 
@@ -67,6 +68,11 @@ def dutch_date(moment: datetime) -> str:
     return format_date(moment.astimezone(AMSTERDAM), "d MMMM y", locale="nl")
 
 
+def month_label(moment: datetime) -> str:
+    """"juni 2017", in Europe/Amsterdam time."""
+    return format_date(moment.astimezone(AMSTERDAM), "MMMM y", locale="nl")
+
+
 def dutch_datetime(moment: datetime) -> str:
     """"26 juni 2017 om 14:05", in Europe/Amsterdam time."""
     return format_datetime(moment.astimezone(AMSTERDAM), "d MMMM y 'om' HH:mm", locale="nl")
@@ -84,7 +90,9 @@ def make_environment(templates_dir: Path) -> Environment:
     ``<script>`` becomes ``&lt;script&gt;`` in the Markdown and shows as text.
     """
     env = Environment(
-        loader=FileSystemLoader(str(templates_dir)),
+        # Page templates live in the theme's overrides/; non-HTML outputs (the Atom feed)
+        # ship with the package, since MkDocs would copy them from overrides/ as static files.
+        loader=ChoiceLoader([FileSystemLoader(str(templates_dir)), PackageLoader("koers", "templates")]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -93,5 +101,6 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters["oneline"] = oneline
     env.filters["datum"] = dutch_date
     env.filters["datumtijd"] = dutch_datetime
+    env.filters["rfc3339"] = lambda moment: moment.isoformat(timespec="seconds")
     env.globals["relative_url"] = relative_url
     return env

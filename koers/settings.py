@@ -31,6 +31,7 @@ class Settings:
     edit_base: str | None = None
     commit_base: str | None = None
     accept_partial_history: bool = False
+    site_url: str | None = None
     layout: Layout = field(default_factory=Layout)
 
     def edit_url(self, source: str) -> str | None:
@@ -42,8 +43,8 @@ class Settings:
         return f"{self.commit_base.rstrip('/')}/{sha}" if self.commit_base else None
 
 
-def read_settings(extra: dict[str, Any], *, repo_url: str | None = None,
-                  edit_uri: str | None = None, source: str = "mkdocs.yml") -> Settings:
+def read_settings(extra: dict[str, Any], *, repo_url: str | None = None, edit_uri: str | None = None,
+                  site_url: str | None = None, source: str = "mkdocs.yml") -> Settings:
     """Build Settings from the ``extra.koers`` mapping, reporting every problem at once."""
     raw = extra.get("koers")
     problems: list[Problem] = []
@@ -81,5 +82,6 @@ def read_settings(extra: dict[str, Any], *, repo_url: str | None = None,
         edit_base=edit_base,
         commit_base=f"{base}/commit" if base else None,
         accept_partial_history=bool(raw.get("accept_partial_history", False)),
+        site_url=site_url or None,
         layout=Layout(raw.get("themes_dir", "content/themas"), raw.get("goals_dir", "goals")),
     )

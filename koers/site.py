@@ -45,12 +45,15 @@ def theme_url(theme_id: str) -> str:
 SAMENHANG_SRC = "samenhang.md"
 SAMENHANG_URL = "samenhang/"
 AGENDA_JSON = "data/agenda.json"
+WIJZIGINGEN_SRC = "wijzigingen.md"
+FEED = "wijzigingen/feed.xml"
 
 
 def generated_pages(agenda: Agenda) -> list[GeneratedPage]:
     """One page per goal (its Markdown body as content), plus the relations overview."""
     pages = [GeneratedPage(goal_src(g.id), g.body, "goal", g.id) for g in agenda.goals]
     pages.append(GeneratedPage(SAMENHANG_SRC, "", "samenhang", "samenhang"))
+    pages.append(GeneratedPage(WIJZIGINGEN_SRC, "", "wijzigingen", "wijzigingen"))
     return pages
 
 

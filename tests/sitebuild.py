@@ -89,6 +89,7 @@ class AgendaSite:
         shutil.copytree(REPO / "overrides", root / "overrides", dirs_exist_ok=True)
         shutil.copytree(REPO / "hooks", root / "hooks", dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("__pycache__"))
+        self.write(".gitignore", "site/\n")
         self.config = json.loads(json.dumps(config or MKDOCS_YML))
         self.write_config()
         if default_content:

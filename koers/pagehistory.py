@@ -1,0 +1,235 @@
+"""What changed on each page, commit by commit: the view model of "Wijzigingsgeschiedenis".
+
+`ChangeLog` turns the raw git history (`koers.history`) into per-page entries
+with a structured redline of the fields that changed (via `koers.compare`), and
+into the site-wide change log. All old file versions any page needs are read in
+one `git cat-file --batch` call, and each blob is parsed once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Literal
+
+from .compare import GoalComparison, ParagraphChange, ThemeComparison, compare_goal, compare_paragraphs, compare_theme
+from .frontmatter import parse_document
+from .history import Commit, FileChange, History
+from .model import Goal, Relation, Theme
+
+State = Literal["complete", "unavailable", "partial"]
+_PULL_REQUEST = re.compile(r"^Merge pull request #(\d+) from \S+$")
+
+
+@dataclass(frozen=True)
+class Message:
+    """A commit message as readers see it; pull-request merges read as "Wijzigingsvoorstel #12: …"."""
+
+    subject: str
+    body: str
+
+
+def message_of(commit: Commit) -> Message:
+    match = _PULL_REQUEST.match(commit.subject)
+    if match and commit.body:
+        title, _, rest = commit.body.partition("\n")
+        return Message(f"Wijzigingsvoorstel #{match.group(1)}: {title.strip()}", rest.strip())
+    if match:
+        return Message(f"Wijzigingsvoorstel #{match.group(1)}", "")
+    return Message(commit.subject, commit.body)
+
+
+@dataclass(frozen=True)
+class PageChange:
+    """One commit as it affected one page."""
+
+    commit: Commit
+    message: Message
+    status: Literal["toegevoegd", "gewijzigd", "verwijderd", "hernoemd"]
+    renamed_from: str | None
+    goal: GoalComparison | None = None
+    theme: ThemeComparison | None = None
+    paragraphs: tuple[ParagraphChange, ...] = ()
+    goals: tuple[GoalComparison, ...] = ()  # the samenhang page: every goal the commit touched
+    folded: tuple[tuple[Commit, Message], ...] = ()
+
+
+@dataclass(frozen=True)
+class PageHistory:
+    state: State
+    entries: tuple[PageChange, ...] = ()
+    last_changed: datetime | None = None
+    uncommitted: bool = False
+
+
+@dataclass(frozen=True)
+class TouchedPage:
+    """A page a commit touched, for the site-wide change log."""
+
+    title: str
+    url: str | None  # None when the page no longer exists
+    status: str
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    commit: Commit
+    message: Message
+    pages: tuple[TouchedPage, ...]
+    folded: tuple[tuple[Commit, Message], ...] = ()
+
+
+def goal_from_bytes(goal_id: str, raw: bytes | None) -> Goal | None:
+    """A goal as stored in an old commit; lenient, since history may hold invalid files."""
+    data, body = _read(goal_id, raw)
+    if data is None:
+        return None
+    relations = tuple(Relation(str(r.get("goal", "")), str(r.get("note", "")))
+                      for r in _list(data.get("relations")) if isinstance(r, dict))
+    return Goal(goal_id, str(data.get("title") or ""), str(data.get("theme") or ""),
+                str(data.get("direction") or ""), _int(data.get("order")),
+                tuple(str(r) for r in _list(data.get("results"))), relations, body)
+
+
+def theme_from_bytes(theme_id: str, raw: bytes | None) -> Theme | None:
+    data, body = _read(theme_id, raw)
+    if data is None:
+        return None
+    return Theme(theme_id, str(data.get("title") or ""), str(data.get("opgave") or ""),
+                 _int(data.get("order")), body)
+
+
+def body_from_bytes(raw: bytes | None) -> str:
+    data, body = _read("", raw, front_matter_required=False)
+    return body
+
+
+def _read(ident: str, raw: bytes | None, *, front_matter_required: bool = True) -> tuple[dict | None, str]:
+    if raw is None:
+        return None, ""
+    doc, _ = parse_document(ident, raw, front_matter_required=front_matter_required)
+    return (doc.data, doc.body.strip()) if doc else (None, "")
+
+
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1].removesuffix(".md")
+
+
+@dataclass
+class ChangeLog:
+    """Per-page histories and the site-wide log, computed once per build."""
+
+    history: History
+    goals_dir: str
+    themes_dir: str
+    accept_partial: bool = False
+    _blobs: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def state(self) -> State:
+        if not self.history.available:
+            return "unavailable"
+        return "partial" if self.history.shallow else "complete"
+
+    def preload(self) -> None:
+        """Read every file version the history shows, in one git process.
+
+        Reading all of them at once is simpler than asking per page and costs one
+        process; blobs are cached by id, since a blob never changes.
+        """
+        shas = {s for c in self.history.commits for ch in c.changes for s in (ch.old_blob, ch.new_blob) if s}
+        if shas:
+            self._blobs.update(self.history.read_blobs(shas))
+
+    def _folded_changes(self, commit: Commit, paths: set[str]) -> list[tuple[Commit, FileChange]]:
+        return [(sub, ch) for sub in commit.folded for ch in sub.changes if ch.path in paths or ch.old_path in paths]
+
+    def _blob(self, sha: str | None) -> bytes | None:
+        return self._blobs.get(sha) if sha else None
+
+    def for_page(self, source: str, kind: str) -> PageHistory:
+        """The history of the page whose source is `source` (a path, or a folder ending in "/")."""
+        if self.state == "unavailable":
+            return PageHistory("unavailable")
+        entries = []
+        if source.endswith("/"):
+            for commit, changes in self.history.for_prefix(source):
+                goals = tuple(self._goal_change(ch) for ch in changes if ch.path.endswith(".md"))
+                paths = {p for ch in changes for p in (ch.path, ch.old_path) if p}
+                entries.append(PageChange(commit, message_of(commit), "gewijzigd", None, goals=goals,
+                                          folded=self._folded(commit, paths)))
+        else:
+            for commit, change in self.history.for_path(source):
+                entries.append(self._entry(commit, change, kind))
+        uncommitted = any(p == source or (source.endswith("/") and p.startswith(source))
+                          for p in self.history.uncommitted)
+        last = entries[0].commit.date if entries else None
+        return PageHistory(self.state, tuple(entries), last, uncommitted)
+
+    def _entry(self, commit: Commit, change: FileChange, kind: str) -> PageChange:
+        status = {"A": "toegevoegd", "D": "verwijderd", "R": "hernoemd"}.get(change.status, "gewijzigd")
+        renamed_from = change.old_path if change.status == "R" else None
+        entry = PageChange(commit, message_of(commit), status, renamed_from,
+                           folded=self._folded(commit, {change.path, change.old_path or ""}))
+        if status in ("toegevoegd", "verwijderd"):
+            return entry
+        old, new = self._blob(change.old_blob), self._blob(change.new_blob)
+        if kind == "goal":
+            return replace(entry, goal=self._goal_change(change))
+        if kind == "theme":
+            return replace(entry, theme=compare_theme(theme_from_bytes(_stem(change.old_path or change.path), old),
+                                                       theme_from_bytes(_stem(change.path), new)))
+        return replace(entry, paragraphs=compare_paragraphs(body_from_bytes(old), body_from_bytes(new)))
+
+    def _goal_change(self, change: FileChange) -> GoalComparison:
+        old = goal_from_bytes(_stem(change.old_path or change.path), self._blob(change.old_blob))
+        new = goal_from_bytes(_stem(change.path), self._blob(change.new_blob))
+        return compare_goal(old, new)
+
+    def _folded(self, commit: Commit, paths: set[str]) -> tuple[tuple[Commit, Message], ...]:
+        seen: list[Commit] = []
+        for sub, _ in self._folded_changes(commit, paths):
+            if sub not in seen:
+                seen.append(sub)
+        return tuple((sub, message_of(sub)) for sub in seen)
+
+    def site_log(self, page_of: Callable[[str], tuple[str, str | None] | None]) -> list[LogEntry]:
+        """Every commit that changed content, newest first, with the pages it touched.
+
+        `page_of(path)` gives (title, url) of the page a current path publishes, or None
+        for files that are not pages; a deleted goal is listed by its old title.
+        """
+        if self.state == "unavailable":
+            return []
+        entries = []
+        for commit in self.history.commits:
+            pages: list[TouchedPage] = []
+            for change in commit.changes:
+                touched = self._touched(change, page_of)
+                if touched and touched not in pages:
+                    pages.append(touched)
+            if pages:
+                entries.append(LogEntry(commit, message_of(commit), tuple(pages), self._folded(
+                    commit, {p for ch in commit.changes for p in (ch.path, ch.old_path) if p})))
+        return entries
+
+    def _touched(self, change: FileChange, page_of) -> TouchedPage | None:
+        status = {"A": "toegevoegd", "D": "verwijderd", "R": "hernoemd"}.get(change.status, "gewijzigd")
+        found = page_of(change.path)
+        if found:
+            return TouchedPage(found[0], found[1], status)
+        if change.path.startswith(self.goals_dir + "/") and change.path.endswith(".md"):
+            old = goal_from_bytes(_stem(change.path), self._blob(change.old_blob))
+            title = old.title if old and old.title else _stem(change.path)
+            return TouchedPage(title, None, "verwijderd")
+        return None

@@ -1,0 +1,244 @@
+"""Change history on every page, the site-wide change log and the Atom feed, from real git repositories."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from sitebuild import AgendaSite, goal_file
+from tests.gitrepo import GitRepo, isolate_git_env
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+ANNE = ("Anne de Vries", "anne@example.org")
+ZOE = ("Zoë Ørsted-Łukasz", "zoe@example.org")
+TRICKY = ('Jan **vet** & "Co" [link](javascript:alert(1))', "jan@example.org")
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    isolate_git_env(monkeypatch, tmp_path / "home")
+
+
+def dakloosheid(results: list[str], relations=()) -> str:
+    return goal_file("Minder inwoners zijn dakloos", "wonen", "minder", 1, results, list(relations))
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory: pytest.TempPathFactory):
+    """A small agenda with a history: adoption, edits, a rename, a pull request, deletions."""
+    root = tmp_path_factory.mktemp("history")
+    site = AgendaSite(root)
+    site.write("goals/minder-eenzaamheid.md", goal_file("Minder inwoners zijn eenzaam", "gezondheid", "minder", 2,
+                                                        ["buren elkaar kennen."]))
+    repo = GitRepo(root)
+    repo.commit("Vaststelling door de gemeenteraad", author=ANNE, date="2017-06-26T20:30:00+02:00")
+    site.write("goals/minder-dakloosheid.md", dakloosheid(
+        ["er ruim voldoende opvang is;", "niemand op straat slaapt;", "er nazorg is."],
+        [("meer-bewegen", "Bewegen helpt wie opnieuw begint (thema Gezondheid)."),
+         ("meer-woningen", "Zonder woning geen uitweg.")]))
+    repo.commit("Herformuleer resultaat <script>alert(1)</script>\n\nZie *raadsbesluit* en "
+                "[klik](javascript:alert(1)).\n\n<img src=x onerror=alert(1)>",
+                author=TRICKY, date="2017-09-01T10:00:00+02:00")
+    repo.mv("goals/meer-woningen.md", "goals/meer-betaalbare-woningen.md")
+    site.write("goals/minder-dakloosheid.md", dakloosheid(
+        ["er ruim voldoende opvang is;", "niemand op straat slaapt;", "er nazorg is."],
+        [("meer-bewegen", "Bewegen helpt wie opnieuw begint (thema Gezondheid)."),
+         ("meer-betaalbare-woningen", "Zonder woning geen uitweg.")]))
+    repo.commit("Hernoem het doel over woningen", author=ZOE, date="2018-01-05T23:30:00-05:00")
+    repo.write("README.md", "Over deze repository.\n")
+    repo.commit("Leg uit wat deze repository is", author=ANNE, date="2018-02-01T09:00:00+01:00")
+    repo.branch("voorstel")
+    repo.checkout("voorstel")
+    site.write("content/themas/wonen.md", "---\ntitle: Wonen\nopgave: Iedereen woont prettig, veilig en groen.\n"
+               "order: 1\n---\n\n## Betaalbaar wonen\n\nHuren stijgen.\n")
+    repo.commit("Voeg groen toe aan de opgave", author=ZOE, date="2018-03-01T10:00:00+01:00")
+    site.write("goals/minder-dakloosheid.md", dakloosheid(
+        ["er ruim voldoende opvang is;", "er nazorg is;", "niemand op straat slaapt."],
+        [("meer-bewegen", "Bewegen helpt wie opnieuw begint (thema Gezondheid)."),
+         ("meer-betaalbare-woningen", "Zonder woning geen uitweg.")]))
+    repo.commit("Zet nazorg eerder", author=ZOE, date="2018-03-02T10:00:00+01:00")
+    repo.checkout("main")
+    repo.merge("voorstel", "Merge pull request #12 from zoe/voorstel\n\nMeer groen in de wijk",
+               author=ANNE, date="2018-03-05T12:00:00+01:00")
+    repo.remove("goals/minder-eenzaamheid.md")
+    repo.remove("goals/meer-bewegen.md")
+    site.write("goals/minder-dakloosheid.md", dakloosheid(
+        ["er ruim voldoende opvang is;", "er nazorg is;", "niemand op straat slaapt."],
+        [("meer-betaalbare-woningen", "Zonder woning geen uitweg.")]))
+    repo.commit("Schrap twee doelen", author=ANNE, date="2019-05-10T10:00:00+02:00")
+    site.write("goals/meer-bewegen.md", goal_file("Meer inwoners bewegen voldoende", "gezondheid", "meer", 1,
+                                                  ["ouderen wandelen."]))
+    repo.commit("Zet het doel over bewegen terug", author=ANNE, date="2019-06-01T10:00:00+02:00")
+    return site, site.build()
+
+
+def history_section(article: str) -> str:
+    return article[article.index('id="wijzigingsgeschiedenis"'):]
+
+
+def entry_subjects(article: str) -> list[str]:
+    return [html.unescape(s) for s in re.findall(r'<p class="koers-change-head"><strong>(.*?)</strong>',
+                                                 history_section(article))]
+
+
+def test_goal_page_lists_every_commit_newest_first_with_dutch_dates(story) -> None:
+    _, built = story
+    article = built.article("doelen/minder-dakloosheid/")
+    assert entry_subjects(article) == [
+        "Schrap twee doelen", "Wijzigingsvoorstel #12: Meer groen in de wijk", "Hernoem het doel over woningen",
+        "Herformuleer resultaat <script>alert(1)</script>", "Vaststelling door de gemeenteraad"]
+    assert "26 juni 2017" in article and "1 september 2017" in article
+    assert "Laatst gewijzigd op <time" in article and "10 mei 2019" in article
+
+
+def test_dates_are_shown_in_amsterdam_time(story) -> None:
+    _, built = story
+    article = built.article("doelen/meer-betaalbare-woningen/")
+    # 5 January 2018 23:30 in New York is 6 January 05:30 in Amsterdam.
+    assert "6 januari 2018" in article and "5 januari 2018" not in article
+    assert "Zoë Ørsted-Łukasz" in article
+
+
+def test_the_creating_commit_reads_as_toegevoegd(story) -> None:
+    _, built = story
+    section = history_section(built.article("doelen/minder-dakloosheid/"))
+    last = section[section.rindex('<li class="koers-change"'):]
+    assert '<span class="koers-tag">toegevoegd</span>' in last
+
+
+def test_each_entry_shows_what_changed_as_a_readable_redline(story) -> None:
+    _, built = story
+    section = history_section(built.article("doelen/minder-dakloosheid/"))
+    reworded = section[section.index("Herformuleer resultaat"):section.index("Vaststelling door")]
+    assert "<del><span class=\"koers-sr\">verwijderd: </span>" in reworded
+    assert "<ins><span class=\"koers-sr\">toegevoegd: </span>ruim </ins>" in reworded
+    assert "herschreven" in reworded
+    assert "er nazorg is." in reworded and "toegevoegd</span> <ins>" in reworded
+    # the relation was added towards the goal's old id; it reads as that id since the goal was renamed
+    assert "relatie toegevoegd" in reworded and "dakloos ↔ meer-woningen: Zonder woning geen uitweg." in reworded
+    pull = section[section.index("Wijzigingsvoorstel #12"):section.index("Hernoem het doel")]
+    assert "verplaatst" in pull
+    deleted = section[section.index("Schrap twee doelen"):section.index("Wijzigingsvoorstel #12")]
+    assert "relatie verwijderd" in deleted and "Meer inwoners bewegen voldoende" in deleted
+
+
+def test_commit_links_point_at_the_forge(story) -> None:
+    _, built = story
+    article = built.article("doelen/minder-dakloosheid/")
+    assert re.search(r'<a href="https://forge.example/teststad/agenda/commit/[0-9a-f]{40}"[^>]*><code>[0-9a-f]{7}',
+                     article)
+
+
+def test_author_names_and_messages_are_text_never_markup(story) -> None:
+    _, built = story
+    for page in built.site.rglob("*.html"):
+        text = page.read_text("utf-8")
+        assert "<script>alert" not in text and "<img src=x" not in text
+        assert 'href="javascript:' not in text
+    article = built.article("doelen/minder-dakloosheid/")
+    assert "Herformuleer resultaat &lt;script&gt;alert(1)&lt;/script&gt;" in article
+    assert "Zie *raadsbesluit* en [klik](javascript:alert(1))." in article
+    assert 'Jan **vet** &amp; "Co" [link](javascript:alert(1))' in article
+    assert "<p>&lt;img src=x onerror=alert(1)&gt;</p>" in article
+
+
+def test_history_follows_renames(story) -> None:
+    _, built = story
+    article = built.article("doelen/meer-betaalbare-woningen/")
+    assert entry_subjects(article) == ["Hernoem het doel over woningen", "Vaststelling door de gemeenteraad"]
+    assert "hernoemd" in article and "(was goals/meer-woningen.md)" in article
+
+
+def test_a_pull_request_is_one_change_with_its_commits_folded_under_it(story) -> None:
+    _, built = story
+    article = built.article("themas/wonen/")
+    assert entry_subjects(article) == ["Wijzigingsvoorstel #12: Meer groen in de wijk",
+                                       "Vaststelling door de gemeenteraad"]
+    folded = article[article.index('<details class="koers-folded">'):article.index("</details>")]
+    assert "1 wijziging in dit voorstel" in folded and "Voeg groen toe aan de opgave" in folded
+    assert ('<dd>Iedereen woont prettig<ins><span class="koers-sr">toegevoegd: </span>, veilig</ins> en '
+            '<del><span class="koers-sr">verwijderd: </span>veilig</del><ins><span class="koers-sr">toegevoegd: '
+            '</span>groen</ins>.</dd>') in article
+    goal = built.article("doelen/minder-dakloosheid/")
+    assert "Zet nazorg eerder" in goal and "Voeg groen toe aan de opgave" not in goal
+
+
+def test_a_goal_deleted_and_re_added_keeps_both_lives(story) -> None:
+    _, built = story
+    section = history_section(built.article("doelen/meer-bewegen/"))
+    assert entry_subjects(section) == ["Zet het doel over bewegen terug", "Schrap twee doelen",
+                                       "Vaststelling door de gemeenteraad"]
+    assert [t for t in re.findall(r'<span class="koers-tag">(toegevoegd|verwijderd|gewijzigd)</span>', section)
+            ][:3] == ["toegevoegd", "verwijderd", "toegevoegd"]
+
+
+def test_site_wide_change_log_groups_content_commits_by_month(story) -> None:
+    _, built = story
+    article = built.article("wijzigingen/")
+    months = re.findall(r"<h2[^>]*>(.*?)<a class=\"headerlink\"", article)
+    assert months == ["Juni 2019", "Mei 2019", "Maart 2018", "Januari 2018", "September 2017", "Juni 2017"]
+    assert "Leg uit wat deze repository is" not in article  # touches no content
+    removed = article[article.index("Schrap twee doelen"):article.index("Wijzigingsvoorstel #12")]
+    assert "Minder inwoners zijn eenzaam <span class=\"koers-tag\">verwijderd</span>" in removed
+    assert '<a href="../doelen/meer-bewegen/">Meer inwoners bewegen voldoende</a>' in removed
+
+
+def test_atom_feed_is_valid_with_absolute_links(story) -> None:
+    _, built = story
+    feed = ET.parse(built.site / "wijzigingen" / "feed.xml").getroot()
+    assert feed.tag == f"{ATOM}feed"
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries][:2] == ["Zet het doel over bewegen terug",
+                                                                 "Schrap twee doelen"]
+    # six content commits; the README commit is left out and the pull request's commits are folded
+    assert len(entries) == 6 and len({e.findtext(f"{ATOM}id") for e in entries}) == 6
+    for element in (feed, *entries):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", element.findtext(f"{ATOM}updated"))
+        assert element.find(f"{ATOM}link[@rel='alternate']").get("href").startswith("https://agenda.teststad.example/")
+    assert "Herformuleer resultaat <script>alert(1)</script>" in [e.findtext(f"{ATOM}title") for e in entries]
+
+
+def test_sitemap_lastmod_comes_from_git(story) -> None:
+    _, built = story
+    sitemap = (built.site / "sitemap.xml").read_text("utf-8")
+    assert re.search(r"doelen/meer-betaalbare-woningen/</loc>\s*<lastmod>2018-01-06</lastmod>", sitemap)
+
+
+def test_outside_git_the_site_builds_and_says_history_is_unavailable(tmp_path: Path) -> None:
+    built = AgendaSite(tmp_path).build()
+    assert "De wijzigingsgeschiedenis is niet beschikbaar" in built.article("doelen/meer-bewegen/")
+    assert built.output.count("the change history is not available") == 1
+
+
+def test_a_shallow_clone_fails_with_the_fix(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path / "origin")
+    repo = GitRepo(site.root)
+    repo.commit("Eerste versie", date="2017-06-26T10:00:00+02:00")
+    site.write("goals/meer-bewegen.md", goal_file("Meer bewegen", "gezondheid", "meer", 1, ["x."]))
+    repo.commit("Tweede versie", date="2017-07-26T10:00:00+02:00")
+    clone = GitRepo.clone(repo, tmp_path / "ci", depth=1)
+    shallow = AgendaSite(clone.path, default_content=False)
+    result = shallow.build(check=False)
+    assert result.returncode != 0
+    assert "git fetch --unshallow" in result.output and "fetch-depth: 0" in result.output
+
+    shallow.config["extra"]["koers"]["accept_partial_history"] = True
+    shallow.write_config()
+    article = shallow.build().article("doelen/meer-bewegen/")
+    assert "Deze geschiedenis is onvolledig" in article
+
+
+def test_uncommitted_edits_are_flagged_and_committed_history_still_shown(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    repo = GitRepo(site.root)
+    repo.commit("Eerste versie", date="2017-06-26T10:00:00+02:00")
+    site.write("goals/meer-bewegen.md", goal_file("Meer bewegen, ook in de winter", "gezondheid", "meer", 1, ["x."]))
+    built = site.build()
+    article = built.article("doelen/meer-bewegen/")
+    assert "nog niet zijn vastgelegd" in article
+    assert entry_subjects(article) == ["Eerste versie"]
+    assert "nog niet zijn vastgelegd" not in built.article("doelen/meer-woningen/")
