@@ -39,11 +39,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _project = Project(root, Path(config.docs_dir), settings, Path(config.theme.custom_dir))
         _project.load()
         missing_history = _project.load_history()
+        version_warnings = _project.load_versions()
     except ContentError as error:
         raise PluginError(str(error)) from None
     if missing_history:
         notice.warning("WARNING -  Koers: %s", missing_history)
-    for warning in _project.warnings:
+    for warning in [*_project.warnings, *version_warnings]:
         # Advisory only: under `--strict` a logged warning would fail the build.
         log.info("Let op: %s", warning)
     config.nav = _project.nav(config.nav)

@@ -60,12 +60,51 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Print the comparison of two versions as Markdown (for a pull-request comment)."""
+    from .compare import compare_agendas, render_markdown
+    from .history import read_history
+    from .loading import load_agenda, read_worktree
+    from .versions import (VERSIONS_FILE, goal_renames, load_declared, read_agendas, version_for,
+                           working_version)
+
+    root = find_root(Path(args.root).resolve())
+    try:
+        settings = read_project_settings(root)
+        history = read_history(root)
+        if not history.available or history.toplevel is None:
+            print("koers diff: this folder is not a git repository", file=sys.stderr)
+            return 2
+        versions_file = root / VERSIONS_FILE
+        declared = load_declared(history.toplevel, versions_file.read_bytes() if versions_file.is_file() else None)
+        old = version_for(args.old, declared, history.toplevel)
+        new = version_for(args.new, declared, history.toplevel) if args.new else working_version()
+    except (ContentError, ValueError) as error:
+        print(f"koers diff: {error}", file=sys.stderr)
+        return 2
+    layout = settings.layout
+    committed = [v for v in (old, new) if not v.working]
+    agendas, _ = read_agendas(history, committed, layout)
+    if new.working:
+        agendas[new.id], _ = load_agenda(read_worktree(root, layout), layout)
+    comparison = compare_agendas(agendas[old.id], agendas[new.id],
+                                 renames=goal_renames(history.toplevel, old, new, layout))
+    label = lambda v: "de werkversie" if v.working else v.ref if v.title == v.ref else f"{v.title} ({v.id})"  # noqa: E731
+    print(render_markdown(comparison, old_label=label(old), new_label=label(new)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="koers", description="Koers: de sociale agenda als tekst in git.")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate all themes and goals without building the site")
     check.add_argument("--root", default=".", help="the agenda repository (default: the current folder)")
     check.set_defaults(func=cmd_check)
+    diff = sub.add_parser("diff", help="compare two versions of the agenda and print the redline as Markdown")
+    diff.add_argument("old", help="a version id from content/versions.yml, or a git tag, branch or commit")
+    diff.add_argument("new", nargs="?", help="the same; default: the working tree (the werkversie)")
+    diff.add_argument("--root", default=".", help="the agenda repository (default: the current folder)")
+    diff.set_defaults(func=cmd_diff)
     return parser
 
 

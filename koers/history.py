@@ -34,6 +34,7 @@ __all__ = [
     "GitError",
     "History",
     "read_history",
+    "run_git",
 ]
 
 GIT_CALLS: Counter[str] = Counter()
@@ -283,7 +284,7 @@ class History:
         missing = [sha for sha in wanted if sha not in self._blobs]
         if missing and self.available and self.toplevel is not None:
             request = "".join(f"{sha}\n" for sha in missing).encode("ascii")
-            out = _git(["cat-file", "--batch"], cwd=self.toplevel, stdin=request)
+            out = run_git(["cat-file", "--batch"], cwd=self.toplevel, stdin=request)
             self._blobs.update(_parse_batch(out, missing))
         return {sha: self._blobs[sha] for sha in wanted if sha in self._blobs}
 
@@ -329,7 +330,7 @@ def read_history(root: Path | str, *, paths: Sequence[str] = ()) -> History:
     if not root.is_dir():
         raise FileNotFoundError(f"not a directory: {root}")
     try:
-        out = _git(["rev-parse", "--show-toplevel", "--is-shallow-repository"], root)
+        out = run_git(["rev-parse", "--show-toplevel", "--is-shallow-repository"], root)
     except FileNotFoundError:
         return History()  # git is not installed
     except GitError as error:
@@ -341,8 +342,8 @@ def read_history(root: Path | str, *, paths: Sequence[str] = ()) -> History:
     toplevel = Path(toplevel_line)
 
     spec = ["--", *paths]
-    log = _git([*_LOG_ARGS, *spec], toplevel)
-    status = _git(
+    log = run_git([*_LOG_ARGS, *spec], toplevel)
+    status = run_git(
         ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", *spec],
         toplevel,
     )
@@ -355,7 +356,7 @@ def read_history(root: Path | str, *, paths: Sequence[str] = ()) -> History:
     )
 
 
-def _git(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> bytes:
+def run_git(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> bytes:
     """Run one git command and return its standard output.
 
     Raises:

@@ -20,6 +20,9 @@ from .pagehistory import ChangeLog, PageHistory
 from .problems import ContentError, Problem
 from .render import AMSTERDAM, make_environment, month_label, sanitize
 from .settings import Settings
+from .versionpages import VERSIES_SRC, VersionPages
+from .versions import (VERSIONS_FILE, VersionSet, goal_renames, parse_versions, read_agendas, resolve_refs,
+                       working_version)
 from .site import (AGENDA_JSON, FEED, SAMENHANG_SRC, WIJZIGINGEN_SRC, GeneratedPage, agenda_json, expand_nav,
                    generated_pages, goal_url, theme_url)
 
@@ -36,6 +39,8 @@ NO_GIT = ("the change history is not available: this folder is not a git reposit
 class Project:
     """An agenda repository rooted at `root`, published from `docs_dir`."""
 
+    GENERATED = ("wijzigingen", "versies", "version", "compare")
+
     def __init__(self, root: Path, docs_dir: Path, settings: Settings, templates_dir: Path) -> None:
         self.root = root
         self.docs_dir = docs_dir
@@ -44,6 +49,7 @@ class Project:
         self.agenda = Agenda()
         self.warnings: list[Problem] = []
         self.changelog: ChangeLog | None = None
+        self.version_pages = VersionPages(VersionSet())
         self._titles: dict[str, str] = {}
 
     def load(self) -> Agenda:
@@ -65,9 +71,29 @@ class Project:
         self.changelog.preload()
         return None if history.available else NO_GIT
 
+    def load_versions(self) -> list[Problem]:
+        """Read content/versions.yml and each version's agenda from git; raise on bad input."""
+        working = working_version()
+        versions = VersionSet([working], {working.id: self.agenda})
+        path = self.root / VERSIONS_FILE
+        problems: list[Problem] = []
+        history = self.changelog.history if self.changelog else None
+        if path.is_file() and history is not None and history.available and history.toplevel:
+            raw = path.read_bytes()
+            declared, problems = parse_versions(raw)
+            if not problems:
+                declared, problems = resolve_refs(history.toplevel, declared, raw)
+            raise_for_errors(problems)
+            agendas, problems = read_agendas(history, declared, self.settings.layout)
+            versions = VersionSet([*declared, working], {**agendas, working.id: self.agenda})
+            for old, new in versions.pairs():
+                versions.renames[(old.id, new.id)] = goal_renames(history.toplevel, old, new, self.settings.layout)
+        self.version_pages = VersionPages(versions)
+        return problems
+
     def page_history(self, src_uri: str) -> PageHistory:
         kind, _ = self.page_kind(src_uri)
-        if self.changelog is None or kind == "wijzigingen":
+        if self.changelog is None or kind in self.GENERATED:
             return PageHistory("unavailable")
         return self.changelog.for_page(self.source_of(src_uri), kind)
 
@@ -117,11 +143,11 @@ class Project:
 
     # -- structure ---------------------------------------------------------------------------
     def generated_pages(self) -> list[GeneratedPage]:
-        return generated_pages(self.agenda)
+        return [*generated_pages(self.agenda), *self.version_pages.generated_pages()]
 
     def generated_files(self) -> dict[str, str]:
         """Non-page files to publish, as site path → text."""
-        files = {AGENDA_JSON: agenda_json(self.agenda)}
+        files = {AGENDA_JSON: agenda_json(self.agenda), **self.version_pages.data_files()}
         if self.settings.site_url:
             entries = self.changelog.site_log(self._page_of) if self.changelog else []
             files[FEED] = self.env.get_template("feed.xml").render(
@@ -144,7 +170,7 @@ class Project:
 
     def edit_url(self, src_uri: str) -> str | None:
         kind, _ = self.page_kind(src_uri)
-        generated = kind in ("samenhang", "wijzigingen")
+        generated = kind == "samenhang" or kind in self.GENERATED
         return None if generated else self.settings.edit_url(self.source_of(src_uri))
 
     def page_kind(self, src_uri: str) -> tuple[str, str]:
@@ -156,6 +182,12 @@ class Project:
             return "samenhang", ""
         if src_uri == WIJZIGINGEN_SRC:
             return "wijzigingen", ""
+        if src_uri == VERSIES_SRC:
+            return "versies", ""
+        if stem.startswith("versies/"):
+            return "version", stem[8:]
+        if stem.startswith("vergelijk/"):
+            return "compare", stem[10:]
         if stem.startswith("doelen/") and any(g.id == stem[7:] for g in self.agenda.goals):
             return "goal", stem[7:]
         if stem.startswith("themas/") and any(t.id == stem[7:] for t in self.agenda.themes):
@@ -179,6 +211,11 @@ class Project:
             context |= {"theme": self.agenda.theme(key), "goals": self.agenda.goals_of(key)}
         elif kind == "samenhang":
             context |= {"matrix": self.matrix()}
+        elif kind in ("versies", "version", "compare"):
+            context |= self.version_pages.context(kind, key)
+            if kind == "compare":
+                titles = {g.id: g.title for a in (context["old_agenda"], context["new_agenda"]) for g in a.goals}
+                context["title_of"] = lambda goal_id: titles.get(goal_id, goal_id)
         elif kind == "wijzigingen":
             context |= {"months": self.site_log(), "history_state": self.changelog.state if self.changelog
                         else "unavailable", "feed": bool(self.settings.site_url)}

@@ -10,7 +10,7 @@ URLs in content never reach a reader.
 from __future__ import annotations
 
 import posixpath
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -63,9 +63,10 @@ def relative_url(from_url: str, to_url: str) -> str:
     return rel + (f"#{anchor}" if anchor else "")
 
 
-def dutch_date(moment: datetime) -> str:
-    """"26 juni 2017", in Europe/Amsterdam time."""
-    return format_date(moment.astimezone(AMSTERDAM), "d MMMM y", locale="nl")
+def dutch_date(moment: datetime | date) -> str:
+    """"26 juni 2017"; a moment is shown in Europe/Amsterdam time."""
+    day = moment.astimezone(AMSTERDAM) if isinstance(moment, datetime) else moment
+    return format_date(day, "d MMMM y", locale="nl")
 
 
 def month_label(moment: datetime) -> str:

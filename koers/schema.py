@@ -26,6 +26,8 @@ _TYPE_NAMES = {
     "object": "a list of 'field: value' lines",
     "boolean": "true or false",
 }
+PLAIN_TEXT = "^[^<>]*$"
+"""Pattern of titles, which the theme puts into the menu and <title> without escaping."""
 _HOW_TO = {
     "array": " (write each item on its own line, starting with '- ')",
     "string": " (put the text between quotes)",
@@ -49,7 +51,7 @@ def schema_path(name: str) -> str:
 
 def validate(path: str, data: Any, name: str, line_of: Any) -> list[Problem]:
     """Check `data` against schema `name`; `line_of(*path)` gives a field's line."""
-    validator = Draft202012Validator(load_schema(name))
+    validator = Draft202012Validator(load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER)
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         where = tuple(error.absolute_path)
@@ -85,7 +87,9 @@ def field_name(where: Path_) -> str:
     """("relations", 0, "goal") → "'relations' item 1, 'goal'"."""
     parts: list[str] = []
     for step in where:
-        if isinstance(step, int):
+        if isinstance(step, int) and not parts:
+            parts.append(f"entry {step + 1}")
+        elif isinstance(step, int):
             parts[-1] += f" item {step + 1}"
         else:
             parts.append(f"'{step}'")
@@ -115,9 +119,13 @@ def _message(error: ValidationError, where: Path_) -> str:
         return f"{name} must be {expected} (got {describe(error.instance)}){hint}"
     if kind == "pattern" and error.validator_value == "\\S":
         return f"{name} must not be empty"
+    if kind == "pattern" and error.validator_value == PLAIN_TEXT:
+        return f"{name} must be plain text, without '<' or '>' (got {_shown(error.instance)})"
     if kind == "pattern":
         return (f"{name} must be an id: lowercase letters, digits and hyphens, "
                 f"like 'zelfstandig-leven' (got {_shown(error.instance)})")
+    if kind == "format" and error.validator_value == "date":
+        return f"{name} must be a date written as YYYY-MM-DD, like 2017-06-26 (got {_shown(error.instance)})"
     if kind == "minimum":
         return f"{name} must be {error.validator_value} or more (got {_shown(error.instance)})"
     return f"{name}: {error.message}"

@@ -1,0 +1,100 @@
+"""The council's pages: the version timeline, point-in-time agendas and comparisons.
+
+`VersionPages` knows which pages and data files the versions produce and what
+each page's template needs; `koers.project.Project` hands it the events.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .compare import AgendaComparison, compare_agendas
+from .model import Agenda
+from .site import GeneratedPage, agenda_data
+from .versions import Version, VersionSet
+
+VERSIES_SRC = "versies.md"
+_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
+_HEADING = re.compile(r"^(#{1,5})(?=\s)", re.M)
+
+
+def version_url(version_id: str) -> str:
+    return f"versies/{version_id}/"
+
+
+def compare_url(old_id: str, new_id: str) -> str:
+    return f"vergelijk/{old_id}/{new_id}/"
+
+
+def embed_markdown(markdown: str, prefix: str, levels: int = 1) -> str:
+    """Prepare a body for inclusion in a larger document.
+
+    Headings go `levels` deeper so they nest under the document's own, and
+    footnote labels get `prefix` so footnotes of different bodies cannot collide.
+    """
+    demoted = _HEADING.sub(lambda m: "#" * min(6, len(m.group(1)) + levels), markdown)
+    return _FOOTNOTE.sub(lambda m: f"[^{prefix}-{m.group(1)}]", demoted)
+
+
+@dataclass
+class VersionPages:
+    """Pages and data for a set of versions (the werkversie last)."""
+
+    versions: VersionSet
+
+    def generated_pages(self) -> list[GeneratedPage]:
+        pages = [GeneratedPage(VERSIES_SRC, "", "versies", "versies")]
+        pages += [GeneratedPage(f"versies/{v.id}.md", "", "version", v.id) for v in self.versions.versions]
+        pages += [GeneratedPage(f"vergelijk/{old.id}/{new.id}.md", "", "compare", f"{old.id}/{new.id}")
+                  for old, new in self.versions.pairs()]
+        return pages
+
+    def data_files(self) -> dict[str, str]:
+        """``data/versies/<id>.json`` per declared version, shaped like ``data/agenda.json``."""
+        files = {}
+        for version in self.versions.versions:
+            if version.working:
+                continue
+            data = agenda_data(self.versions.agendas[version.id])
+            for theme in data["themes"]:
+                theme["url"] = f"{version_url(version.id)}#thema-{theme['id']}"
+            for goal in data["goals"]:
+                goal["url"] = f"{version_url(version.id)}#doel-{goal['id']}"
+            files[f"data/versies/{version.id}.json"] = json.dumps(
+                {"version": _version_data(version), **data}, ensure_ascii=False, indent=2) + "\n"
+        return files
+
+    def comparison(self, old_id: str, new_id: str) -> AgendaComparison:
+        renames = self.versions.renames.get((old_id, new_id), {})
+        return compare_agendas(self.versions.agendas[old_id], self.versions.agendas[new_id], renames=renames)
+
+    def context(self, kind: str, key: str) -> dict[str, Any]:
+        """What the template of a versions page needs."""
+        versions = self.versions.versions
+        if kind == "versies":
+            return {"versions": versions, "version_url": version_url, "compare_url": compare_url,
+                    "pairs": self.versions.pairs()}
+        if kind == "version":
+            version = self.versions.get(key)
+            agenda = self.versions.agendas[key]
+            return {"version": version, "vagenda": agenda, "embed": embed_markdown,
+                    "version_url": version_url}
+        old_id, new_id = key.split("/")
+        old, new = self.versions.get(old_id), self.versions.get(new_id)
+        return {"old": old, "new": new, "comparison": self.comparison(old_id, new_id),
+                "old_agenda": self.versions.agendas[old_id], "new_agenda": self.versions.agendas[new_id],
+                "version_url": version_url, "theme_title": _titles(self.versions.agendas[old_id],
+                                                                    self.versions.agendas[new_id])}
+
+
+def _titles(old: Agenda, new: Agenda) -> dict[str, str]:
+    return {t.id: t.title for t in [*old.themes, *new.themes]}
+
+
+def _version_data(version: Version) -> dict[str, Any]:
+    return {"id": version.id, "title": version.title, "date": version.date.isoformat() if version.date else None,
+            "status": version.status, "ref": version.ref, "commit": version.sha, "decision": version.decision,
+            "description": version.description}

@@ -1,0 +1,211 @@
+"""Versions of the agenda the council saw (concept, ter inzage, vastgesteld), read from git.
+
+``content/versions.yml`` lists them oldest first, each at a git ref. The agenda
+as it stood at a version is read from git with one ``ls-tree`` per version and
+one ``cat-file --batch`` for all of them; the current working tree is always
+available as the *werkversie*.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .frontmatter import parse_yaml
+from .history import GitError, History, run_git
+from .loading import Layout, load_agenda
+from .model import Agenda
+from .problems import Problem
+from .schema import did_you_mean, validate
+
+VERSIONS_FILE = "content/versions.yml"
+WORKING = "werkversie"
+STATUS_LABELS = {"concept": "concept", "ter-inzage": "ter inzage", "vastgesteld": "vastgesteld",
+                 "ingetrokken": "ingetrokken", WORKING: "werkversie, niet vastgesteld"}
+
+
+@dataclass(frozen=True)
+class Version:
+    """A declared version, or the werkversie (`sha` None, `working` True)."""
+
+    id: str
+    title: str
+    date: dt.date | None
+    status: str
+    ref: str
+    decision: str | None = None
+    description: str | None = None
+    sha: str | None = None
+
+    @property
+    def working(self) -> bool:
+        return self.id == WORKING
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+@dataclass
+class VersionSet:
+    """The declared versions plus the werkversie, with the agenda of each."""
+
+    versions: list[Version] = field(default_factory=list)
+    agendas: dict[str, Agenda] = field(default_factory=dict)
+    renames: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+
+    def get(self, version_id: str) -> Version:
+        return next(v for v in self.versions if v.id == version_id)
+
+    def pairs(self) -> list[tuple[Version, Version]]:
+        """Every older → newer pair; the werkversie is the newest."""
+        return [(old, new) for i, old in enumerate(self.versions) for new in self.versions[i + 1:]]
+
+
+def working_version(today: dt.date | None = None) -> Version:
+    return Version(WORKING, "Werkversie", today, WORKING, "HEAD")
+
+
+def parse_versions(raw: bytes, path: str = VERSIONS_FILE) -> tuple[list[Version], list[Problem]]:
+    """Validate versions.yml (schema, unique ids, date order); refs are checked by `resolve_refs`."""
+    text = raw.decode("utf-8", "replace").removeprefix("\ufeff")
+    data, lines, problems = parse_yaml(path, text)
+    if problems:
+        return [], problems
+    if data is None or data == {}:
+        return [], []
+    line_of = lambda *where: _line(lines, where)  # noqa: E731
+    data = _dates_as_text(data)
+    problems = validate(path, data, "versions", line_of)
+    if problems:
+        return [], problems
+    versions: list[Version] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(data):
+        if item["id"] == WORKING:
+            problems.append(Problem(path, line_of(index, "id"), f"entry {index + 1}: the id '{WORKING}' is reserved "
+                                    "for the current text; choose another id"))
+        if item["id"] in seen:
+            problems.append(Problem(path, line_of(index, "id"), f"entry {index + 1}: the id '{item['id']}' is also "
+                                    f"used by entry {seen[item['id']] + 1}; give each version its own id"))
+        seen.setdefault(item["id"], index)
+        date = dt.date.fromisoformat(item["date"])
+        if versions and versions[-1].date and date < versions[-1].date:
+            problems.append(Problem(path, line_of(index, "date"), f"entry {index + 1}: the date {item['date']} is "
+                                    f"before the date of the entry above it ({versions[-1].date.isoformat()}); "
+                                    "list the versions oldest first"))
+        versions.append(Version(item["id"], item["title"].strip(), date, item["status"], item["ref"].strip(),
+                                item.get("decision"), item.get("description")))
+    return versions, problems
+
+
+def _dates_as_text(data: Any) -> Any:
+    if isinstance(data, list):
+        return [{k: v.isoformat() if isinstance(v, dt.date) and k == "date" else v for k, v in item.items()}
+                if isinstance(item, dict) else item for item in data]
+    return data
+
+
+def _line(lines: dict, where: tuple) -> int:
+    key = tuple(where)
+    while key and key not in lines:
+        key = key[:-1]
+    return lines.get(key, 1)
+
+
+def resolve_refs(toplevel: Path, versions: list[Version], raw: bytes,
+                 path: str = VERSIONS_FILE) -> tuple[list[Version], list[Problem]]:
+    """Turn every ref into a commit sha with one ``git cat-file --batch-check``."""
+    if not versions:
+        return [], []
+    request = "".join(f"{v.ref}^{{commit}}\n" for v in versions).encode()
+    out = run_git(["cat-file", "--batch-check"], toplevel, stdin=request).decode().splitlines()
+    _, lines, _ = parse_yaml(path, raw.decode("utf-8", "replace").removeprefix("\ufeff"))
+    resolved, problems = [], []
+    for index, (version, answer) in enumerate(zip(versions, out)):
+        sha, _, kind = answer.partition(" ")
+        if kind.startswith("commit"):
+            resolved.append(Version(**{**version.__dict__, "sha": sha}))
+        else:
+            problems.append(Problem(path, _line(lines, (index, "ref")), f"entry {index + 1}: 'ref' is "
+                                    f"'{version.ref}', but git knows no tag or commit by that name; use a tag "
+                                    "(git tag) or the full SHA of the commit, and fetch the full history "
+                                    "('git fetch --tags --unshallow')"))
+    return resolved, problems
+
+
+def read_agendas(history: History, versions: list[Version], layout: Layout) -> tuple[dict[str, Agenda], list[Problem]]:
+    """The agenda at each version's commit: one ls-tree per version, one cat-file for all."""
+    assert history.toplevel is not None
+    trees: dict[str, dict[str, str]] = {}
+    for version in versions:
+        out = run_git(["ls-tree", "-r", "-z", "--full-tree", str(version.sha), "--",
+                       layout.themes_dir, layout.goals_dir], history.toplevel)
+        entries = {}
+        for record in out.split(b"\0"):
+            if record:
+                meta, _, name = record.partition(b"\t")
+                entries[name.decode("utf-8", "surrogateescape")] = meta.split()[2].decode()
+        trees[version.id] = entries
+    blobs = history.read_blobs({sha for tree in trees.values() for sha in tree.values()})
+    agendas, problems = {}, []
+    for version in versions:
+        files = {p: blobs[sha] for p, sha in trees[version.id].items() if sha in blobs}
+        agenda, found = load_agenda(files, layout)
+        agendas[version.id] = agenda
+        problems += [Problem(VERSIONS_FILE, None, f"version '{version.id}' ({version.ref}): {p}", "warning")
+                     for p in found if p.severity == "error"]
+    return agendas, problems
+
+
+def goal_renames(toplevel: Path, old: Version, new: Version, layout: Layout) -> dict[str, str]:
+    """Goal files renamed between two versions (old id → new id), as git detects them."""
+    args = ["diff", "-M", "--name-status", "-z", "--no-ext-diff", str(old.sha)]
+    if not new.working:
+        args.append(str(new.sha))
+    try:
+        out = run_git([*args, "--", layout.goals_dir], toplevel).split(b"\0")
+    except GitError:
+        return {}
+    renames: dict[str, str] = {}
+    index = 0
+    while index < len(out) - 1:
+        status = out[index].decode()
+        if status.startswith("R"):
+            before, after = (out[index + 1].decode(), out[index + 2].decode())
+            renames[Path(before).stem] = Path(after).stem
+            index += 3
+        else:
+            index += 2
+    return renames
+
+
+def suggest(version_id: str, versions: list[Version]) -> str:
+    return did_you_mean(version_id, [v.id for v in versions])
+
+
+def load_declared(toplevel: Path, raw: bytes | None) -> list[Version]:
+    """The declared versions with their commits; raise ContentError on bad input."""
+    from .loading import raise_for_errors
+
+    if raw is None:
+        return []
+    declared, problems = parse_versions(raw)
+    if not problems:
+        declared, problems = resolve_refs(toplevel, declared, raw)
+    raise_for_errors(problems)
+    return declared
+
+
+def version_for(spec: str, declared: list[Version], toplevel: Path) -> Version:
+    """A version id from versions.yml, or any git tag, branch or commit, as a Version."""
+    for version in declared:
+        if version.id == spec:
+            return version
+    resolved, problems = resolve_refs(toplevel, [Version(spec, spec, None, "commit", spec)], b"[]")
+    if problems:
+        hint = suggest(spec, declared)
+        raise ValueError(f"'{spec}' is neither a version in {VERSIONS_FILE}{hint} nor a git tag, branch or commit")
+    return resolved[0]

@@ -1,0 +1,168 @@
+"""Agenda versions: the timeline, point-in-time pages, comparisons, JSON and `koers diff`, from real git."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from koers.versions import parse_versions, resolve_refs
+from sitebuild import AgendaSite, goal_file
+from tests.gitrepo import GitRepo, isolate_git_env
+
+VERSIONS = """\
+- id: concept
+  title: Concept voor inspraak
+  date: 2020-04-19
+  status: ter-inzage
+  ref: v-concept
+- id: vastgesteld
+  title: Vastgesteld door de gemeenteraad
+  date: 2020-07-01
+  status: vastgesteld
+  ref: v-vastgesteld
+  decision: Raadsbesluit 2020-07
+"""
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    isolate_git_env(monkeypatch, tmp_path / "home")
+
+
+@pytest.fixture(scope="module")
+def versioned(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("versions")
+    site = AgendaSite(root)
+    site.config["nav"].append("versies.md")
+    site.write_config()
+    repo = GitRepo(root)
+    repo.commit("Concept", date="2020-04-15T10:00:00+02:00")
+    repo.tag("v-concept")
+    site.write("goals/minder-dakloosheid.md", goal_file(
+        "Minder inwoners zijn dakloos", "wonen", "minder", 1,
+        ["er ruim voldoende opvang is;", "niemand op straat slaapt."],
+        [("meer-betaalbare-woningen", "Zonder betaalbare woning geen uitweg uit de opvang.")]))
+    repo.mv("goals/meer-woningen.md", "goals/meer-betaalbare-woningen.md")
+    repo.commit("Verwerk de inspraak", date="2020-06-20T10:00:00+02:00")
+    repo.tag("v-vastgesteld")
+    site.write("content/versions.yml", VERSIONS)
+    site.write("goals/meer-bewegen.md", goal_file(
+        "Meer inwoners bewegen voldoende", "wonen", "meer", 3, ["ouderen wandelen;", "sporten toegankelijk is."]))
+    repo.commit("Verplaats bewegen naar wonen", date="2021-01-10T10:00:00+01:00")
+    return site, site.build()
+
+
+def test_timeline_lists_versions_oldest_first_with_the_werkversie_last(versioned) -> None:
+    _, built = versioned
+    article = built.article("versies/")
+    titles = re.findall(r'<p class="koers-timeline-head"><a href="[^"]+"><strong>(.*?)</strong>', article)
+    assert titles == ["Concept voor inspraak", "Vastgesteld door de gemeenteraad", "Werkversie"]
+    assert "ter inzage" in article and "19 april 2020" in article and "1 juli 2020" in article
+    assert 'href="../vergelijk/concept/vastgesteld/"' in article
+    assert 'href="../vergelijk/vastgesteld/werkversie/"' in article
+
+
+def test_point_in_time_page_shows_the_text_as_it_stood(versioned) -> None:
+    _, built = versioned
+    article = built.article("versies/concept/")
+    assert "<li>er voldoende opvang is;</li>" in article and "ruim" not in article
+    assert 'id="doel-meer-woningen"' in article and 'id="doel-meer-betaalbare-woningen"' not in article
+    assert "ter inzage op 19 april 2020" in article and "bekijk de huidige versie" in article
+    assert 'id="inhoud"' in article and 'href="#doel-minder-dakloosheid"' in article
+    assert "Wijziging voorstellen" not in built.html("versies/concept/")
+    current = built.article("versies/vastgesteld/")
+    assert "<li>er ruim voldoende opvang is;</li>" in current
+    assert "Zonder betaalbare woning geen uitweg uit de opvang." in current
+    assert "Bewegen helpt wie opnieuw begint" in article
+
+
+def test_comparison_summarises_and_redlines_each_change(versioned) -> None:
+    _, built = versioned
+    article = built.article("vergelijk/concept/vastgesteld/")
+    assert "Concept voor inspraak</strong> (ter inzage, 19 april 2020)" in article
+    assert "Legenda:" in article and "(onderstreept)" in article and "(doorgestreept)" in article
+    assert "Resultaten toegevoegd: 0, verwijderd: 0, herschreven: 1" in article
+    assert "Relaties toegevoegd: 1, verwijderd: 1" in article
+    assert '<ins><span class="koers-sr">toegevoegd: </span>ruim </ins>' in article
+    # a renamed goal file is the same goal, not one removed and one added
+    assert "Doelen toegevoegd: 0" in article and "Doelen verwijderd: 0" in article
+    assert 'class="koers-side"' in article and "Naast elkaar" in article
+
+
+def test_comparison_with_the_werkversie_shows_a_goal_moved_to_another_theme(versioned) -> None:
+    _, built = versioned
+    article = built.article("vergelijk/vastgesteld/werkversie/")
+    assert "Doelen naar een ander thema: 1" in article
+    assert "Thema: Wonen (was: Gezondheid)" in article
+    assert "Ongewijzigd: 2 doelen" in article
+
+
+def test_version_json_has_the_shape_of_agenda_json(versioned) -> None:
+    _, built = versioned
+    current = built.json("data/agenda.json")
+    concept = built.json("data/versies/concept.json")
+    assert set(concept) == set(current) | {"version"}
+    assert set(concept["goals"][0]) == set(current["goals"][0])
+    assert concept["version"]["status"] == "ter-inzage" and len(concept["version"]["commit"]) == 40
+    dakloos = next(g for g in concept["goals"] if g["id"] == "minder-dakloosheid")
+    assert dakloos["results"] == ["er voldoende opvang is;", "niemand op straat slaapt."]
+    assert not (built.site / "versions.yml").exists()
+
+
+def test_koers_diff_prints_the_comparison_as_markdown(versioned) -> None:
+    site, _ = versioned
+    out = subprocess.run([sys.executable, "-m", "koers.cli", "diff", "concept", "vastgesteld"], cwd=site.root,
+                         capture_output=True, text=True, check=True).stdout
+    assert out.startswith("## Vergelijking: Concept voor inspraak (concept) → Vastgesteld door de gemeenteraad")
+    assert "<del>" not in out.split("ruim")[0][-40:] and "<ins>ruim </ins>" in out
+    working = subprocess.run([sys.executable, "-m", "koers.cli", "diff", "v-vastgesteld"], cwd=site.root,
+                             capture_output=True, text=True, check=True).stdout
+    assert "→ de werkversie" in working and "Gezondheid" in working
+
+
+def raw(text: str) -> bytes:
+    return text.encode()
+
+
+VERSION_CASES = [
+    ("duplicate-id", VERSIONS.replace("id: vastgesteld", "id: concept"),
+     ["content/versions.yml, line 6: entry 2: the id 'concept' is also used by entry 1; "
+      "give each version its own id"]),
+    ("not-a-date", VERSIONS.replace("2020-07-01", "1 juli 2020"),
+     ["content/versions.yml, line 8: entry 2, 'date' must be a date written as YYYY-MM-DD, like 2017-06-26 "
+      "(got '1 juli 2020')"]),
+    ("out-of-order", VERSIONS.replace("2020-07-01", "2020-01-01"),
+     ["content/versions.yml, line 8: entry 2: the date 2020-01-01 is before the date of the entry above it "
+      "(2020-04-19); list the versions oldest first"]),
+    ("unknown-status", VERSIONS.replace("status: vastgesteld", "status: aangenomen"),
+     ["content/versions.yml, line 9: entry 2, 'status' must be one of: concept, ter-inzage, vastgesteld, "
+      "ingetrokken (got 'aangenomen')"]),
+    ("missing-ref", VERSIONS.replace("  ref: v-concept\n", ""),
+     ["content/versions.yml, line 1: missing required field 'ref'; add a line 'ref: …'"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in VERSION_CASES], ids=[c[0] for c in VERSION_CASES])
+def test_bad_versions_file_is_reported_with_line_and_fix(text: str, expected: list[str]) -> None:
+    _, problems = parse_versions(raw(text))
+    assert [str(p) for p in problems] == expected
+
+
+def test_an_unknown_ref_fails_the_build(versioned, tmp_path: Path) -> None:
+    site, _ = versioned
+    versions, problems = parse_versions(raw(VERSIONS.replace("v-vastgesteld", "v-bestaat-niet")))
+    assert problems == []
+    _, problems = resolve_refs(site.root, versions, raw(VERSIONS))
+    assert [str(p) for p in problems] == [
+        "content/versions.yml, line 10: entry 2: 'ref' is 'v-bestaat-niet', but git knows no tag or commit by "
+        "that name; use a tag (git tag) or the full SHA of the commit, and fetch the full history "
+        "('git fetch --tags --unshallow')"]
+    clone = GitRepo.clone(GitRepo(site.root, init=False), tmp_path / "clone")
+    broken = AgendaSite(clone.path, config=site.config, default_content=False)
+    broken.write("content/versions.yml", VERSIONS.replace("v-vastgesteld", "v-bestaat-niet"))
+    result = broken.build(check=False)
+    assert result.returncode != 0 and "'ref' is 'v-bestaat-niet'" in result.output
