@@ -97,6 +97,15 @@ def parse_yaml(path: str, text: str, *, first_line: int = 1) -> tuple[Any, dict[
                                       "values (aliases '*' repeating anchors '&'); write the values out "
                                       "instead of using aliases")]
         data = loader.construct_document(node)
+    except yaml.constructor.ConstructorError as exc:
+        # The safe loader refuses tags like '!!python/object/apply:…' instead of running them.
+        mark = exc.problem_mark
+        found = re.search(r"tag '([^']*)'", exc.problem or "")
+        tag = found.group(1).replace("tag:yaml.org,2002:", "!!") if found else "?"
+        column = f", column {mark.column + 1}" if mark else ""
+        return None, {}, [Problem(path, first_line + (mark.line if mark else 0),
+                                  f"YAML tag '{tag}' is not allowed{column}: fields hold plain text, numbers "
+                                  "and lists (a text starting with '!' must be put between quotes)")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)

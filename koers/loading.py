@@ -28,6 +28,7 @@ class Layout:
 
     themes_dir: str = "content/themas"
     goals_dir: str = "goals"
+    docs_dir: str = "content"
 
     def is_theme(self, path: str) -> bool:
         return path.startswith(self.themes_dir + "/") and path.endswith(".md")
@@ -35,20 +36,32 @@ class Layout:
     def is_goal(self, path: str) -> bool:
         return path.startswith(self.goals_dir + "/") and path.endswith(".md")
 
+    def is_chapter(self, path: str) -> bool:
+        """Any other page in docs_dir: its front matter is checked too."""
+        return (path.startswith(self.docs_dir + "/") and path.endswith(".md")
+                and not self.is_theme(path) and not self.is_goal(path))
+
+    def wanted(self, path: str) -> bool:
+        return self.is_theme(path) or self.is_goal(path) or self.is_chapter(path)
+
 
 def read_worktree(root: Path, layout: Layout = Layout()) -> dict[str, bytes]:
-    """The theme and goal files of a working tree, as repository path → bytes."""
+    """The theme, goal and chapter files of a working tree, as repository path → bytes."""
     files: dict[str, bytes] = {}
-    for folder in (layout.themes_dir, layout.goals_dir):
+    folders = sorted({layout.themes_dir, layout.goals_dir, layout.docs_dir})
+    for folder in folders:
+        if any(folder.startswith(other + "/") for other in folders):
+            continue  # already walked as part of its parent (content/themas in content)
         base = root / folder
         if not base.is_dir():
             continue
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
-                if name.endswith(".md") and not name.startswith("."):
-                    full = Path(dirpath) / name
-                    files[full.relative_to(root).as_posix()] = full.read_bytes()
+                full = Path(dirpath) / name
+                path = full.relative_to(root).as_posix()
+                if not name.startswith(".") and layout.wanted(path):
+                    files[path] = full.read_bytes()
     return files
 
 
@@ -88,6 +101,7 @@ def load_agenda(files: Mapping[str, bytes], layout: Layout = Layout()) -> tuple[
                                     f"{', '.join(theme_ids) or 'none yet'}"))
         problems += _check_relations(goal, doc, goal_ids, goal_docs)
     problems += _check_relations_unique(goals, goal_docs)
+    problems += _check_chapters(files, layout)
     problems += _check_orders(themes, theme_docs, lambda t: "", "theme")
     problems += _check_orders(goals, goal_docs, lambda g: g.theme, "goal")
     if goal_docs:
@@ -124,6 +138,17 @@ def _check(doc: Document, kind: str, problems: list[Problem]) -> list[Problem]:
     found = validate(doc.path, doc.data, kind, doc.line)
     problems += found
     return found
+
+
+def _check_chapters(files: Mapping[str, bytes], layout: Layout) -> list[Problem]:
+    """Chapters' front matter reaches the theme's templates unescaped, so it is held to a schema too."""
+    problems: list[Problem] = []
+    for path in sorted(p for p in files if layout.is_chapter(p)):
+        doc, found = parse_document(path, files[path])
+        problems += found
+        if doc is not None:
+            _check(doc, "chapter", problems)
+    return problems
 
 
 def _theme(theme_id: str, doc: Document) -> Theme:

@@ -7,6 +7,7 @@ link points) so that the hook itself holds no logic.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from markupsafe import Markup
 
 from .frontmatter import parse_document
 from .history import read_history
-from .loading import load_agenda, raise_for_errors, read_worktree
+from .loading import Layout, load_agenda, raise_for_errors, read_worktree
 from .model import Agenda
 from .pagehistory import ChangeLog, PageHistory
 from .problems import ContentError, Problem
@@ -23,8 +24,8 @@ from .settings import Settings
 from .versionpages import VERSIES_SRC, VersionPages
 from .versions import (VERSIONS_FILE, VersionSet, goal_renames, parse_versions, read_agendas, resolve_refs,
                        working_version)
-from .site import (AGENDA_JSON, FEED, SAMENHANG_SRC, WIJZIGINGEN_SRC, GeneratedPage, agenda_json, expand_nav,
-                   generated_pages, goal_url, theme_url)
+from .site import (AGENDA_CSV, AGENDA_JSON, CSV_COLUMNS, FEED, OPEN_DATA_SRC, SAMENHANG_SRC, WIJZIGINGEN_SRC, GeneratedPage, SiteMap,
+                   agenda_csv, agenda_json, expand_nav, generated_pages)
 
 SHALLOW_CLONE = (
     "the repository is a shallow clone, so the change history of every page would be incomplete. "
@@ -39,7 +40,7 @@ NO_GIT = ("the change history is not available: this folder is not a git reposit
 class Project:
     """An agenda repository rooted at `root`, published from `docs_dir`."""
 
-    GENERATED = ("wijzigingen", "versies", "version", "compare")
+    GENERATED = ("wijzigingen", "versies", "version", "compare", "opendata")
 
     def __init__(self, root: Path, docs_dir: Path, settings: Settings, templates_dir: Path) -> None:
         self.root = root
@@ -51,6 +52,11 @@ class Project:
         self.changelog: ChangeLog | None = None
         self.version_pages = VersionPages(VersionSet())
         self._titles: dict[str, str] = {}
+        layout = settings.layout
+        docs = docs_dir.relative_to(root).as_posix()
+        group_slug = Path(layout.themes_dir).relative_to(docs).as_posix() if docs != "." else layout.themes_dir
+        self.urls = SiteMap(group_slug, settings.vocabulary.item_slug)
+        self.prefix = ""  # the project's folder inside its git repository, e.g. "examples/x/"
 
     def load(self) -> Agenda:
         """Load and validate the content; raise ContentError with every problem found."""
@@ -64,8 +70,13 @@ class Project:
         """Read the git history once; return a warning when there is none, raise on a shallow clone."""
         layout = self.settings.layout
         docs = self.docs_dir.relative_to(self.root).as_posix()
-        history = read_history(self.root, paths=sorted({docs, layout.goals_dir, layout.themes_dir}))
-        self.changelog = ChangeLog(history, layout.goals_dir, layout.themes_dir)
+        history = read_history(self.root, paths=[])
+        if history.toplevel is not None:
+            inside = self.root.resolve().relative_to(history.toplevel.resolve()).as_posix()
+            self.prefix = "" if inside == "." else inside + "/"
+            history = read_history(self.root, paths=sorted({self.prefix + p for p in (docs, layout.goals_dir,
+                                                                                     layout.themes_dir)}))
+        self.changelog = ChangeLog(history, self.prefix + layout.goals_dir, self.prefix + layout.themes_dir)
         if history.available and history.shallow and not self.settings.accept_partial_history:
             raise ContentError([Problem("git", None, SHALLOW_CLONE)])
         self.changelog.preload()
@@ -84,18 +95,25 @@ class Project:
             if not problems:
                 declared, problems = resolve_refs(history.toplevel, declared, raw)
             raise_for_errors(problems)
-            agendas, problems = read_agendas(history, declared, self.settings.layout)
+            layout = self.git_layout()
+            agendas, problems = read_agendas(history, declared, layout)
             versions = VersionSet([*declared, working], {**agendas, working.id: self.agenda})
             for old, new in versions.pairs():
-                versions.renames[(old.id, new.id)] = goal_renames(history.toplevel, old, new, self.settings.layout)
-        self.version_pages = VersionPages(versions)
+                versions.renames[(old.id, new.id)] = goal_renames(history.toplevel, old, new, layout)
+        self.version_pages = VersionPages(versions, self.urls)
         return problems
+
+    def git_layout(self) -> Layout:
+        """The layout as paths inside the git repository (the project may live in a subfolder)."""
+        layout = self.settings.layout
+        return replace(layout, themes_dir=self.prefix + layout.themes_dir, goals_dir=self.prefix + layout.goals_dir,
+                       docs_dir=self.prefix + layout.docs_dir)
 
     def page_history(self, src_uri: str) -> PageHistory:
         kind, _ = self.page_kind(src_uri)
         if self.changelog is None or kind in self.GENERATED:
             return PageHistory("unavailable")
-        return self.changelog.for_page(self.source_of(src_uri), kind)
+        return self.changelog.for_page(self.prefix + self.source_of(src_uri), kind)
 
     def last_changed(self, src_uri: str) -> str | None:
         """The date of the page's last commit (YYYY-MM-DD, for the sitemap)."""
@@ -107,15 +125,18 @@ class Project:
         return next((g.title for g in self.agenda.goals if g.id == goal_id), goal_id)
 
     def _page_of(self, path: str) -> tuple[str, str | None] | None:
+        if not path.startswith(self.prefix):
+            return None
+        path = path[len(self.prefix):]
         layout = self.settings.layout
         docs = self.docs_dir.relative_to(self.root).as_posix() + "/"
         stem = path.rsplit("/", 1)[-1].removesuffix(".md")
         if layout.is_goal(path):
             goal = next((g for g in self.agenda.goals if g.id == stem), None)
-            return (goal.title, goal_url(goal.id)) if goal else None
+            return (goal.title, self.urls.goal_url(goal.id)) if goal else None
         if layout.is_theme(path):
             theme = next((t for t in self.agenda.themes if t.id == stem), None)
-            return (theme.title, theme_url(theme.id)) if theme else None
+            return (theme.title, self.urls.theme_url(theme.id)) if theme else None
         if path.startswith(docs) and path.endswith(".md") and (self.root / path).is_file():
             src = path[len(docs):]
             url = "" if src == "index.md" else src.removesuffix("index.md").removesuffix(".md") + "/"
@@ -143,11 +164,12 @@ class Project:
 
     # -- structure ---------------------------------------------------------------------------
     def generated_pages(self) -> list[GeneratedPage]:
-        return [*generated_pages(self.agenda), *self.version_pages.generated_pages()]
+        return [*generated_pages(self.agenda, self.urls), *self.version_pages.generated_pages()]
 
     def generated_files(self) -> dict[str, str]:
         """Non-page files to publish, as site path → text."""
-        files = {AGENDA_JSON: agenda_json(self.agenda), **self.version_pages.data_files()}
+        files = {AGENDA_JSON: agenda_json(self.agenda, self.urls), AGENDA_CSV: agenda_csv(self.agenda, self.urls),
+                 **self.version_pages.data_files()}
         if self.settings.site_url:
             entries = self.changelog.site_log(self._page_of) if self.changelog else []
             files[FEED] = self.env.get_template("feed.xml").render(
@@ -156,7 +178,7 @@ class Project:
         return files
 
     def nav(self, nav: list[Any] | None) -> list[Any] | None:
-        return expand_nav(nav, self.agenda) if nav else nav
+        return expand_nav(nav, self.agenda, self.urls) if nav else nav
 
     def source_of(self, src_uri: str) -> str:
         """The repository path an editor changes to change page `src_uri`."""
@@ -184,14 +206,17 @@ class Project:
             return "wijzigingen", ""
         if src_uri == VERSIES_SRC:
             return "versies", ""
+        if src_uri == OPEN_DATA_SRC:
+            return "opendata", ""
         if stem.startswith("versies/"):
             return "version", stem[8:]
         if stem.startswith("vergelijk/"):
             return "compare", stem[10:]
-        if stem.startswith("doelen/") and any(g.id == stem[7:] for g in self.agenda.goals):
-            return "goal", stem[7:]
-        if stem.startswith("themas/") and any(t.id == stem[7:] for t in self.agenda.themes):
-            return "theme", stem[7:]
+        folder, _, name = stem.rpartition("/")
+        if folder == self.urls.item_slug and any(g.id == name for g in self.agenda.goals):
+            return "goal", name
+        if folder == self.urls.group_slug and any(t.id == name for t in self.agenda.themes):
+            return "theme", name
         return "chapter", src_uri
 
     # -- content -----------------------------------------------------------------------------
@@ -200,7 +225,8 @@ class Project:
         kind, key = self.page_kind(src_uri)
         # The page's own Markdown is inserted unescaped; it is sanitised after rendering.
         context: dict[str, Any] = {"page_url": page_url, "agenda": self.agenda, "body": Markup(markdown),
-                                   "goal_url": goal_url, "theme_url": theme_url,
+                                   "goal_url": self.urls.goal_url, "theme_url": self.urls.theme_url,
+                                   "vocab": self.settings.vocabulary, "settings": self.settings,
                                    "history": self.page_history(src_uri), "commit_url": self.settings.commit_url,
                                    "title_of": self.title_of}
         if kind == "goal":
@@ -216,6 +242,8 @@ class Project:
             if kind == "compare":
                 titles = {g.id: g.title for a in (context["old_agenda"], context["new_agenda"]) for g in a.goals}
                 context["title_of"] = lambda goal_id: titles.get(goal_id, goal_id)
+        elif kind == "opendata":
+            context |= {"csv_fields": list(CSV_COLUMNS.items())}
         elif kind == "wijzigingen":
             context |= {"months": self.site_log(), "history_state": self.changelog.state if self.changelog
                         else "unavailable", "feed": bool(self.settings.site_url)}

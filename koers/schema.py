@@ -1,8 +1,9 @@
 """JSON Schema validation of front matter, translated into editors' messages.
 
 The schema files in ``koers/schemas/`` are the one source of truth: the
-validator uses them, and editors' tools (the yaml-language-server modeline and
-``.vscode/settings.json``) read the same files for autocompletion.
+validator uses them, and an editor's YAML tooling can read the same files
+(``.vscode/settings.json`` maps the one for ``content/versions.yml``; tools do
+not read front matter inside Markdown, see README "Schema's voor editors").
 """
 
 from __future__ import annotations

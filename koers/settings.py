@@ -18,6 +18,34 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 @dataclass(frozen=True)
+class Term:
+    """What something is called: "thema" / "thema's" / "het", or "opgave" / "opgaven" / "de"."""
+
+    singular: str
+    plural: str
+    article: str
+
+    @property
+    def the(self) -> str:
+        """With its article: "het thema", "de opgave"."""
+        return f"{self.article} {self.singular}"
+
+    @property
+    def this(self) -> str:
+        """With its demonstrative: "dit thema", "deze opgave"."""
+        return f"{'dit' if self.article == 'het' else 'deze'} {self.singular}"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words a municipality uses for the groups (themes) and items (goals) of its agenda."""
+
+    group: Term = Term("thema", "thema's", "het")
+    item: Term = Term("doel", "doelen", "het")
+    item_slug: str = "doelen"
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything that differs between municipalities."""
 
@@ -32,6 +60,10 @@ class Settings:
     commit_base: str | None = None
     accept_partial_history: bool = False
     site_url: str | None = None
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    relations_note: str = ""
+    licence: str = ""
+    licence_url: str | None = None
     layout: Layout = field(default_factory=Layout)
 
     def edit_url(self, source: str) -> str | None:
@@ -51,7 +83,7 @@ def read_settings(extra: dict[str, Any], *, repo_url: str | None = None, edit_ur
     if not isinstance(raw, dict):
         raise ContentError([Problem(source, None, "missing 'extra: koers:' settings (municipality, title, …)")])
     known = {"municipality", "title", "period", "credit", "colours", "logo", "themes_dir", "goals_dir",
-             "accept_partial_history"}
+             "accept_partial_history", "vocabulary", "licence", "licence_url", "relations_note"}
     for key in sorted(set(raw) - known, key=str):
         problems.append(Problem(source, None, f"unknown setting 'extra.koers.{key}'; known: {', '.join(sorted(known))}"))
     for key in ("municipality", "title"):
@@ -63,6 +95,7 @@ def read_settings(extra: dict[str, Any], *, repo_url: str | None = None, edit_ur
         if value is not None and not (isinstance(value, str) and _COLOUR.match(value)):
             problems.append(Problem(source, None, f"'extra.koers.colours.{name}' must be a colour like "
                                     f"'#1f4e79' (got {value!r})"))
+    vocabulary = _vocabulary(raw.get("vocabulary") or {}, source, problems)
     if problems:
         raise ContentError(problems)
     base = repo_url.rstrip("/") if repo_url else None
@@ -83,5 +116,34 @@ def read_settings(extra: dict[str, Any], *, repo_url: str | None = None, edit_ur
         commit_base=f"{base}/commit" if base else None,
         accept_partial_history=bool(raw.get("accept_partial_history", False)),
         site_url=site_url or None,
+        vocabulary=vocabulary,
+        relations_note=" ".join(str(raw.get("relations_note") or "").split()),
+        licence=str(raw.get("licence") or ""),
+        licence_url=raw.get("licence_url"),
         layout=Layout(raw.get("themes_dir", "content/themas"), raw.get("goals_dir", "goals")),
     )
+
+
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def _vocabulary(raw: dict[str, Any], source: str, problems: list[Problem]) -> Vocabulary:
+    """Read ``extra.koers.vocabulary``: ``group``/``item`` as {singular, plural, article}, plus ``item_slug``."""
+    default = Vocabulary()
+    terms = {}
+    for name in ("group", "item"):
+        given = raw.get(name) or {}
+        fallback: Term = getattr(default, name)
+        values = {key: given.get(key, getattr(fallback, key)) for key in ("singular", "plural", "article")}
+        for key, value in values.items():
+            if not isinstance(value, str) or not value.strip():
+                problems.append(Problem(source, None, f"'extra.koers.vocabulary.{name}.{key}' must be a text"))
+        if values["article"] not in ("de", "het"):
+            problems.append(Problem(source, None, f"'extra.koers.vocabulary.{name}.article' must be one of: de, het "
+                                    f"(got {values['article']!r})"))
+        terms[name] = Term(**{k: str(v).strip() for k, v in values.items()})
+    slug = raw.get("item_slug", default.item_slug)
+    if not isinstance(slug, str) or not _SLUG.match(slug):
+        problems.append(Problem(source, None, "'extra.koers.vocabulary.item_slug' must be a URL slug like 'doelen' "
+                                f"(got {slug!r})"))
+    return Vocabulary(terms["group"], terms["item"], str(slug))

@@ -6,6 +6,8 @@ its place in the navigation and its entry in ``data/agenda.json`` with no other 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -26,41 +28,52 @@ class GeneratedPage:
     key: str
 
 
-def goal_url(goal_id: str) -> str:
-    return f"doelen/{goal_id}/"
+@dataclass(frozen=True)
+class SiteMap:
+    """Where themes and goals are published: ``<group_slug>/<id>/`` and ``<item_slug>/<id>/``.
 
+    The group slug is the themes folder inside docs_dir (``content/themas`` → ``themas``);
+    the item slug is a setting, since goal pages are generated (``doelen`` by default).
+    """
 
-def goal_src(goal_id: str) -> str:
-    return f"doelen/{goal_id}.md"
+    group_slug: str = "themas"
+    item_slug: str = "doelen"
 
+    def goal_url(self, goal_id: str) -> str:
+        return f"{self.item_slug}/{goal_id}/"
 
-def theme_src(theme_id: str) -> str:
-    return f"themas/{theme_id}.md"
+    def goal_src(self, goal_id: str) -> str:
+        return f"{self.item_slug}/{goal_id}.md"
 
+    def theme_url(self, theme_id: str) -> str:
+        return f"{self.group_slug}/{theme_id}/"
 
-def theme_url(theme_id: str) -> str:
-    return f"themas/{theme_id}/"
+    def theme_src(self, theme_id: str) -> str:
+        return f"{self.group_slug}/{theme_id}.md"
 
 
 SAMENHANG_SRC = "samenhang.md"
 SAMENHANG_URL = "samenhang/"
 AGENDA_JSON = "data/agenda.json"
+AGENDA_CSV = "data/agenda.csv"
 WIJZIGINGEN_SRC = "wijzigingen.md"
+OPEN_DATA_SRC = "open-data.md"
 FEED = "wijzigingen/feed.xml"
 
 
-def generated_pages(agenda: Agenda) -> list[GeneratedPage]:
-    """One page per goal (its Markdown body as content), plus the relations overview."""
-    pages = [GeneratedPage(goal_src(g.id), g.body, "goal", g.id) for g in agenda.goals]
+def generated_pages(agenda: Agenda, urls: SiteMap) -> list[GeneratedPage]:
+    """One page per goal (its Markdown body as content), plus the relations overview and the change log."""
+    pages = [GeneratedPage(urls.goal_src(g.id), g.body, "goal", g.id) for g in agenda.goals]
     pages.append(GeneratedPage(SAMENHANG_SRC, "", "samenhang", "samenhang"))
     pages.append(GeneratedPage(WIJZIGINGEN_SRC, "", "wijzigingen", "wijzigingen"))
+    pages.append(GeneratedPage(OPEN_DATA_SRC, "", "opendata", "opendata"))
     return pages
 
 
-def expand_nav(nav: list[Any], agenda: Agenda) -> list[Any]:
+def expand_nav(nav: list[Any], agenda: Agenda, urls: SiteMap) -> list[Any]:
     """Replace the ``koers:themas`` placeholder with each theme and its goals in order."""
     themes = [
-        {theme.title: [theme_src(theme.id), *(goal_src(g.id) for g in agenda.goals_of(theme.id))]}
+        {theme.title: [urls.theme_src(theme.id), *(urls.goal_src(g.id) for g in agenda.goals_of(theme.id))]}
         for theme in agenda.themes
     ]
     expanded: list[Any] = []
@@ -68,17 +81,17 @@ def expand_nav(nav: list[Any], agenda: Agenda) -> list[Any]:
         if item == NAV_THEMES:
             expanded.extend(themes)
         elif isinstance(item, dict):
-            expanded.append({k: expand_nav(v, agenda) if isinstance(v, list) else v for k, v in item.items()})
+            expanded.append({k: expand_nav(v, agenda, urls) if isinstance(v, list) else v for k, v in item.items()})
         else:
             expanded.append(item)
     return expanded
 
 
-def agenda_data(agenda: Agenda) -> dict[str, Any]:
+def agenda_data(agenda: Agenda, urls: SiteMap = SiteMap()) -> dict[str, Any]:
     """The open-data view of the agenda (``data/agenda.json``)."""
     return {
         "themes": [
-            {"id": t.id, "title": t.title, "opgave": t.opgave, "url": theme_url(t.id),
+            {"id": t.id, "title": t.title, "opgave": t.opgave, "url": urls.theme_url(t.id),
              "goals": [g.id for g in agenda.goals_of(t.id)]}
             for t in agenda.themes
         ],
@@ -86,11 +99,44 @@ def agenda_data(agenda: Agenda) -> dict[str, Any]:
             {"id": g.id, "title": g.title, "theme": g.theme, "direction": g.direction, "order": g.order,
              "results": list(g.results),
              "relations": [{"goal": r.goal, "note": r.note} for r in g.relations],
-             "url": goal_url(g.id), "source": g.source}
+             "url": urls.goal_url(g.id), "source": g.source}
             for g in agenda.goals
         ],
     }
 
 
-def agenda_json(agenda: Agenda) -> str:
-    return json.dumps(agenda_data(agenda), ensure_ascii=False, indent=2) + "\n"
+def agenda_json(agenda: Agenda, urls: SiteMap) -> str:
+    return json.dumps(agenda_data(agenda, urls), ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_COLUMNS: dict[str, str] = {
+    "theme": "id van het thema",
+    "theme_title": "naam van het thema",
+    "goal": "id van het doel",
+    "goal_title": "formulering van het doel",
+    "direction": "meer of minder",
+    "goal_order": "plaats van het doel binnen het thema",
+    "result_number": "nummer van het resultaat binnen het doel",
+    "result": "het resultaat",
+    "url": "adres van de pagina van het doel, ten opzichte van de site",
+}
+"""The columns of ``data/agenda.csv`` with their meaning (documented on the Open data page)."""
+CSV_FIELDS = tuple(CSV_COLUMNS)
+
+
+def agenda_csv(agenda: Agenda, urls: SiteMap) -> str:
+    """``data/agenda.csv``: one row per result, with its goal and theme (RFC 4180, UTF-8)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_FIELDS)
+    for goal in agenda.goals:
+        theme = agenda.theme(goal.theme)
+        for number, result in enumerate(goal.results, start=1):
+            writer.writerow([theme.id, theme.title, goal.id, goal.title, goal.direction, goal.order, number,
+                             _defuse(result), urls.goal_url(goal.id)])
+    return out.getvalue()
+
+
+def _defuse(text: str) -> str:
+    # A cell starting with = + - @ is a formula in spreadsheet programs (CSV injection).
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .compare import AgendaComparison, compare_agendas
 from .model import Agenda
-from .site import GeneratedPage, agenda_data
+from .site import GeneratedPage, SiteMap, agenda_data
 from .versions import Version, VersionSet
 
 VERSIES_SRC = "versies.md"
@@ -44,6 +44,7 @@ class VersionPages:
     """Pages and data for a set of versions (the werkversie last)."""
 
     versions: VersionSet
+    urls: SiteMap = field(default_factory=SiteMap)
 
     def generated_pages(self) -> list[GeneratedPage]:
         pages = [GeneratedPage(VERSIES_SRC, "", "versies", "versies")]
@@ -58,7 +59,7 @@ class VersionPages:
         for version in self.versions.versions:
             if version.working:
                 continue
-            data = agenda_data(self.versions.agendas[version.id])
+            data = agenda_data(self.versions.agendas[version.id], self.urls)
             for theme in data["themes"]:
                 theme["url"] = f"{version_url(version.id)}#thema-{theme['id']}"
             for goal in data["goals"]:

@@ -37,7 +37,8 @@ MKDOCS_YML: dict[str, Any] = {
     "nav": ["index.md", "inleiding.md", {"Sociale Agenda": ["koers:themas"]}, "samenhang.md"],
     "extra": {"generator": False, "koers": {
         "municipality": "Teststad", "title": "Sociale Agenda Teststad", "period": "2020–2024",
-        "credit": "Sociale Agenda Teststad 2020–2024, vastgesteld door de gemeenteraad op 1 juli 2020"}},
+        "credit": "Sociale Agenda Teststad 2020–2024, vastgesteld door de gemeenteraad op 1 juli 2020",
+        "relations_note": "De relaties zijn gereconstrueerd uit de tekst van de agenda."}},
 }
 
 

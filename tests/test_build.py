@@ -160,3 +160,51 @@ def test_bad_content_fails_the_build_naming_file_and_field(tmp_path: Path, path:
     result = site.build(check=False)
     assert result.returncode != 0
     assert message in result.output
+
+
+def test_agenda_csv_has_one_row_per_result_with_goal_and_theme(built) -> None:
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO((built.site / "data" / "agenda.csv").read_text("utf-8"), newline="")))
+    assert len(rows) == 5
+    assert rows[0] == {"theme": "wonen", "theme_title": "Wonen", "goal": "minder-dakloosheid",
+                       "goal_title": "Minder inwoners zijn dakloos", "direction": "minder", "goal_order": "1",
+                       "result_number": "1", "result": "er voldoende opvang is;", "url": "doelen/minder-dakloosheid/"}
+
+
+def test_open_data_page_documents_both_formats_and_the_licence(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.config["extra"]["koers"] |= {"licence": "CC0 1.0", "licence_url": "https://example.org/cc0"}
+    site.config["nav"].append("open-data.md")
+    site.write_config()
+    article = site.build().article("open-data/")
+    assert '<a href="https://example.org/cc0">CC0 1.0</a>' in article
+    assert '<a href="../data/agenda.json">data/agenda.json</a>' in article
+    assert '<a href="../data/agenda.csv">data/agenda.csv</a>' in article
+    assert "<code>result_number</code>" in article and "<code>goals[].relations</code>" in article
+
+
+def test_the_vocabulary_is_a_setting(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path, default_content=False)
+    site.config["extra"]["koers"] |= {
+        "themes_dir": "content/opgaven",
+        "vocabulary": {"group": {"singular": "opgave", "plural": "opgaven", "article": "de"},
+                       "item": {"singular": "focuspunt", "plural": "focuspunten", "article": "het"},
+                       "item_slug": "focuspunten"}}
+    site.config["nav"] = ["index.md", {"Opgaven": ["koers:themas"]}, "samenhang.md"]
+    site.write_config()
+    site.write("content/index.md", "---\ntitle: Agenda\n---\n\nWelkom.\n")
+    site.write("content/opgaven/jeugd.md", "---\ntitle: Jeugd\nopgave: Kinderen groeien veilig op.\norder: 1\n---\n")
+    site.write("content/opgaven/zorg.md", "---\ntitle: Zorg\nopgave: Zorg dichtbij.\norder: 2\n---\n")
+    site.write("goals/meer-spelen.md", goal_file("Meer buiten spelen", "jeugd", "meer", 1, ["er pleinen zijn."]))
+    built = site.build()
+    goal = built.article("focuspunten/meer-spelen/")
+    assert 'Focuspunt van de opgave <a href="../../opgaven/jeugd/">Jeugd</a>' in goal
+    assert "Samenhang met andere focuspunten" in goal
+    assert "Bij dit focuspunt zijn geen relaties met andere focuspunten vastgelegd." in goal
+    assert "<h2 id=\"doelen\">Focuspunten" in built.article("opgaven/jeugd/")
+    assert "Voor deze opgave zijn nog geen focuspunten vastgelegd." in built.article("opgaven/zorg/")
+    assert "De opgaven" in built.article("")
+    assert "Samenhang tussen focuspunten en opgaven" in built.article("samenhang/")
+    assert built.json("data/agenda.json")["goals"][0]["url"] == "focuspunten/meer-spelen/"
