@@ -94,6 +94,45 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new_goal(args: argparse.Namespace) -> int:
+    """Write a new goal file in a theme and say what to do next."""
+    from .scaffold import ScaffoldError, new_goal
+
+    root = find_root(Path(args.root).resolve())
+    try:
+        layout = read_project_settings(root).layout
+        path = new_goal(root, layout, args.theme, " ".join(args.title))
+    except (ContentError, ScaffoldError) as error:
+        print(f"koers new goal: {error}", file=sys.stderr)
+        return 1
+    name = path.relative_to(root).as_posix()
+    print(f"Nieuw doel: {name}\n\n"
+          "Volgende stappen:\n"
+          f"  1. Open {name} en vul bij 'results' de resultaten in (\"We willen bereiken dat\").\n"
+          "  2. Voeg zo nodig 'relations' toe: de samenhang met doelen van andere thema's.\n"
+          "  3. Controleer alles met 'make check'.\n"
+          "  4. Leg de wijziging vast en open een pull request.")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create a new agenda repository."""
+    from .newagenda import InitError, init_agenda
+
+    target = Path(args.dir).resolve()
+    try:
+        init_agenda(target, args.gemeente, git=not args.no_git)
+    except InitError as error:
+        print(f"koers init: {error}", file=sys.stderr)
+        return 1
+    print(f"Nieuwe agenda voor {' '.join(args.gemeente.split())} in {target}\n\n"
+          "Volgende stappen:\n"
+          f"  cd {args.dir}\n"
+          "  make serve    # bekijk de site op http://127.0.0.1:8000\n"
+          "  make test     # controleer de inhoud en bouw de site")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="koers", description="Koers: de sociale agenda als tekst in git.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -105,6 +144,17 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("new", nargs="?", help="the same; default: the working tree (the werkversie)")
     diff.add_argument("--root", default=".", help="the agenda repository (default: the current folder)")
     diff.set_defaults(func=cmd_diff)
+    new = sub.add_parser("new", help="start a new content file").add_subparsers(dest="kind", required=True)
+    goal = new.add_parser("goal", help="write a new goal file that passes 'koers check'")
+    goal.add_argument("--theme", required=True, help="the id of the goal's theme (a file name in content/themas/)")
+    goal.add_argument("title", nargs="+", help="the goal, starting with 'Meer' or 'Minder'")
+    goal.add_argument("--root", default=".", help="the agenda repository (default: the current folder)")
+    goal.set_defaults(func=cmd_new_goal)
+    init = sub.add_parser("init", help="start a new, complete agenda repository")
+    init.add_argument("dir", help="a new or empty folder")
+    init.add_argument("--gemeente", required=True, help="the name of the municipality")
+    init.add_argument("--no-git", action="store_true", help="do not run git init and the first commit")
+    init.set_defaults(func=cmd_init)
     return parser
 
 
