@@ -8,6 +8,7 @@ Problems are returned, never raised, so a caller can report every file at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,6 +113,9 @@ def parse_yaml(path: str, text: str, *, first_line: int = 1) -> tuple[Any, dict[
         column = f", column {mark.column + 1}" if mark else ""
         reason = (exc.problem or exc.context or "invalid YAML").strip()
         return None, {}, [Problem(path, line, f"YAML syntax error{column}: {reason}{_hint(reason)}")]
+    except ValueError:
+        # PyYAML raises it for a well-formed date that does not exist, such as 2017-02-30.
+        return None, {}, [_impossible_date(path, text, first_line)]
     except (yaml.YAMLError, RecursionError) as exc:
         return None, {}, [Problem(path, first_line, f"YAML error: {exc}")]
     finally:
@@ -119,6 +123,22 @@ def parse_yaml(path: str, text: str, *, first_line: int = 1) -> tuple[Any, dict[
     where: dict[Path_, int] = {(): first_line}
     _record_lines(node, (), where, first_line)
     return data, where, []
+
+
+_DATE_LIKE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+
+
+def _impossible_date(path: str, text: str, first_line: int) -> Problem:
+    """The line of the first date PyYAML could not build."""
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        for match in _DATE_LIKE.finditer(line.split("#", 1)[0]):
+            try:
+                dt.date(*map(int, match.groups()))
+            except ValueError:
+                return Problem(path, number, f"'{match.group(0)}' is not a day in the calendar; write an existing "
+                               "date as YYYY-MM-DD, like 2017-06-26")
+    return Problem(path, first_line, "a date does not exist in the calendar; write dates as YYYY-MM-DD, "
+                   "like 2017-06-26")
 
 
 def _hint(reason: str) -> str:

@@ -99,6 +99,21 @@ CASES = [
      ["content/themas/wonen.md, line 2: missing required field 'opgave'; add a line 'opgave: …'"]),
     ("invalid-order", {"goals/meer-woningen.md": fm(*VALID_LINES[:3], "order: 0", *VALID_LINES[4:])},
      ["goals/meer-woningen.md, line 5: 'order' must be 1 or more (got the number 0)"]),
+    ("python-tag", {"goals/meer-woningen.md": fm("title: !!python/object/apply:os.system ['echo hallo']",
+                                                  *VALID_LINES[1:])},
+     ["goals/meer-woningen.md, line 2: YAML tag '!!python/object/apply:os.system' is not allowed, column 8: "
+      "fields hold plain text, numbers and lists (a text starting with '!' must be put between quotes)"]),
+    ("markup-in-title", {"goals/meer-woningen.md": fm("title: Meer <b>woningen</b>", *VALID_LINES[1:])},
+     ["goals/meer-woningen.md, line 2: 'title' must be plain text, without '<' or '>' "
+      "(got 'Meer <b>woningen</b>')"]),
+    ("chapter-without-title", {"content/inleiding.md": fm("titel: Inleiding")},
+     ["content/inleiding.md, line 2: unknown field 'titel' (did you mean 'title'?); allowed fields: title",
+      "content/inleiding.md, line 2: missing required field 'title'; add a line 'title: …'"]),
+    ("chapter-template", {"content/inleiding.md": fm("title: Inleiding", "template: redirect.html")},
+     ["content/inleiding.md, line 3: unknown field 'template'; allowed fields: title"]),
+    ("chapter-without-front-matter", {"content/inleiding.md": "# Inleiding\n"},
+     ["content/inleiding.md, line 1: missing front matter: start the file with a line '---', then the fields "
+      "('title: …'), then another line '---'"]),
 ]
 
 
