@@ -40,6 +40,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _project.load()
         missing_history = _project.load_history()
         version_warnings = _project.load_versions()
+        _project.load_planning()
     except ContentError as error:
         raise PluginError(str(error)) from None
     if missing_history:

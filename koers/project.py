@@ -13,6 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .diagram import Diagram, draw_relations
 from .frontmatter import parse_document
 from .history import read_history
 from .loading import Layout, load_agenda, raise_for_errors, read_worktree
@@ -21,10 +22,12 @@ from .pagehistory import ChangeLog, PageHistory
 from .problems import ContentError, Problem
 from .render import AMSTERDAM, make_environment, month_label, sanitize
 from .settings import Settings
-from .versionpages import VERSIES_SRC, VersionPages
+from .planning import PLANNING_FILE, Phase, parse_planning, timeline
+from .versionpages import VERSIES_SRC, VersionPages, version_url
 from .versions import (VERSIONS_FILE, VersionSet, goal_renames, parse_versions, read_agendas, resolve_refs,
                        working_version)
-from .site import (AGENDA_CSV, AGENDA_JSON, CSV_COLUMNS, FEED, OPEN_DATA_SRC, SAMENHANG_SRC, WIJZIGINGEN_SRC, GeneratedPage, SiteMap,
+from .site import (AGENDA_CSV, AGENDA_JSON, CSV_COLUMNS, DIAGRAM, FEED, OPEN_DATA_SRC, PROCES_SRC, SAMENHANG_SRC,
+                   WIJZIGINGEN_SRC, GeneratedPage, SiteMap,
                    agenda_csv, agenda_json, expand_nav, generated_pages)
 
 SHALLOW_CLONE = (
@@ -40,7 +43,7 @@ NO_GIT = ("the change history is not available: this folder is not a git reposit
 class Project:
     """An agenda repository rooted at `root`, published from `docs_dir`."""
 
-    GENERATED = ("wijzigingen", "versies", "version", "compare", "opendata")
+    GENERATED = ("wijzigingen", "versies", "version", "compare", "opendata", "proces")
 
     def __init__(self, root: Path, docs_dir: Path, settings: Settings, templates_dir: Path) -> None:
         self.root = root
@@ -51,6 +54,8 @@ class Project:
         self.warnings: list[Problem] = []
         self.changelog: ChangeLog | None = None
         self.version_pages = VersionPages(VersionSet())
+        self.phases: list[Phase] | None = None
+        self._diagram: Diagram | None = None
         self._titles: dict[str, str] = {}
         layout = settings.layout
         docs = docs_dir.relative_to(root).as_posix()
@@ -102,6 +107,14 @@ class Project:
                 versions.renames[(old.id, new.id)] = goal_renames(history.toplevel, old, new, layout)
         self.version_pages = VersionPages(versions, self.urls)
         return problems
+
+    def load_planning(self) -> None:
+        """Read content/planning.yml when there is one; raise ContentError on bad input."""
+        path = self.root / PLANNING_FILE
+        if path.is_file():
+            phases, problems = parse_planning(path.read_bytes())
+            raise_for_errors(problems)
+            self.phases = phases
 
     def git_layout(self) -> Layout:
         """The layout as paths inside the git repository (the project may live in a subfolder)."""
@@ -164,12 +177,15 @@ class Project:
 
     # -- structure ---------------------------------------------------------------------------
     def generated_pages(self) -> list[GeneratedPage]:
-        return [*generated_pages(self.agenda, self.urls), *self.version_pages.generated_pages()]
+        pages = [*generated_pages(self.agenda, self.urls), *self.version_pages.generated_pages()]
+        if self.phases is not None:
+            pages.append(GeneratedPage(PROCES_SRC, "", "proces", "proces"))
+        return pages
 
     def generated_files(self) -> dict[str, str]:
         """Non-page files to publish, as site path → text."""
         files = {AGENDA_JSON: agenda_json(self.agenda, self.urls), AGENDA_CSV: agenda_csv(self.agenda, self.urls),
-                 **self.version_pages.data_files()}
+                 DIAGRAM: self.diagram().svg, **self.version_pages.data_files()}
         if self.settings.site_url:
             entries = self.changelog.site_log(self._page_of) if self.changelog else []
             files[FEED] = self.env.get_template("feed.xml").render(
@@ -208,6 +224,8 @@ class Project:
             return "versies", ""
         if src_uri == OPEN_DATA_SRC:
             return "opendata", ""
+        if src_uri == PROCES_SRC:
+            return "proces", ""
         if stem.startswith("versies/"):
             return "version", stem[8:]
         if stem.startswith("vergelijk/"):
@@ -236,12 +254,15 @@ class Project:
         elif kind == "theme":
             context |= {"theme": self.agenda.theme(key), "goals": self.agenda.goals_of(key)}
         elif kind == "samenhang":
-            context |= {"matrix": self.matrix()}
+            context |= {"matrix": self.matrix(), "diagram": self.diagram()}
         elif kind in ("versies", "version", "compare"):
             context |= self.version_pages.context(kind, key)
             if kind == "compare":
                 titles = {g.id: g.title for a in (context["old_agenda"], context["new_agenda"]) for g in a.goals}
                 context["title_of"] = lambda goal_id: titles.get(goal_id, goal_id)
+        elif kind == "proces":
+            context |= {"items": timeline(self.phases or [], self.version_pages.versions.versions),
+                        "municipality": self.settings.municipality, "version_url": version_url}
         elif kind == "opendata":
             context |= {"csv_fields": list(CSV_COLUMNS.items())}
         elif kind == "wijzigingen":
@@ -252,6 +273,14 @@ class Project:
     def page_html(self, html: str) -> str:
         """Sanitise a page's rendered HTML (contributed Markdown is untrusted)."""
         return str(sanitize(html))
+
+    def diagram(self) -> Diagram:
+        """The relations diagram of samenhang/, drawn once per build."""
+        if self._diagram is None:
+            vocab = self.settings.vocabulary
+            self._diagram = draw_relations(self.agenda, self.env, title=f"Samenhang tussen {vocab.item.plural} "
+                                                                        f"en {vocab.group.plural}")
+        return self._diagram
 
     def matrix(self) -> list[dict[str, Any]]:
         """Rows of the goals × themes matrix: per goal, per theme, the related goals."""

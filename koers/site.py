@@ -54,10 +54,12 @@ class SiteMap:
 
 SAMENHANG_SRC = "samenhang.md"
 SAMENHANG_URL = "samenhang/"
+DIAGRAM = "samenhang/relaties.svg"
 AGENDA_JSON = "data/agenda.json"
 AGENDA_CSV = "data/agenda.csv"
 WIJZIGINGEN_SRC = "wijzigingen.md"
 OPEN_DATA_SRC = "open-data.md"
+PROCES_SRC = "proces.md"
 FEED = "wijzigingen/feed.xml"
 
 
