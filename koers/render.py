@@ -10,6 +10,7 @@ URLs in content never reach a reader.
 from __future__ import annotations
 
 import posixpath
+import re
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -84,6 +85,18 @@ def oneline(text: str) -> str:
     return " ".join(str(text).split())
 
 
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]])")
+
+
+def plain(text: str) -> str:
+    """A plain-text field (a title, a note) for a Markdown template: one line, no Markdown syntax.
+
+    Without it, a '*' in a goal title and another in its note would pair up into emphasis
+    across the link, and a '{' in a theme title would break the heading's anchor.
+    """
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", oneline(text))
+
+
 def make_environment(templates_dir: Path) -> Environment:
     """The Jinja environment for Koers' page templates: autoescape on, undefined is an error.
 
@@ -100,6 +113,7 @@ def make_environment(templates_dir: Path) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["oneline"] = oneline
+    env.filters["plain"] = plain
     env.filters["datum"] = dutch_date
     env.filters["datumtijd"] = dutch_datetime
     env.filters["rfc3339"] = lambda moment: moment.isoformat(timespec="seconds")

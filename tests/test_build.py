@@ -208,3 +208,17 @@ def test_the_vocabulary_is_a_setting(tmp_path: Path) -> None:
     assert "De opgaven" in built.article("")
     assert "Samenhang tussen focuspunten en opgaven" in built.article("samenhang/")
     assert built.json("data/agenda.json")["goals"][0]["url"] == "focuspunten/meer-spelen/"
+
+
+def test_markdown_characters_in_titles_and_notes_are_shown_as_written(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.write("content/themas/wonen.md", "---\ntitle: Wonen {thuis}\nopgave: Iedereen woont prettig.\norder: 1\n"
+               "---\n")
+    site.write("goals/minder-dakloosheid.md", goal_file(
+        "Minder *dakloze* inwoners", "wonen", "minder", 1, ["er opvang is."],
+        [("meer-bewegen", "Bewegen *helpt* [echt] `altijd`.")]))
+    built = site.build()
+    other = built.article("doelen/meer-bewegen/")
+    assert ">Minder *dakloze* inwoners</a>" in other
+    assert "Bewegen *helpt* [echt] `altijd`." in other and "<em>" not in other
+    assert 'id="samenhang-wonen">Wonen {thuis}' in other
