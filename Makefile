@@ -31,3 +31,36 @@ test: $(STAMP)  ## Run the test suite
 
 clean:
 	rm -rf site .site-build $(VENV)
+
+# Benchmarks at scale (bench/RESULTS.md). The comparison plugin is pinned in bench/requirements.txt,
+# installed into .venv for this target only; it is not a dependency of Koers.
+BENCH_SIZES ?= 250 1000 4000
+BENCH_STAMP := $(VENV)/.bench-installed
+.PHONY: bench
+
+$(BENCH_STAMP): $(STAMP) bench/requirements.txt
+	$(PIP) install --requirement bench/requirements.txt
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)  ## Benchmark builds with BENCH_SIZES goals (slow at 4000); writes bench/RESULTS.md
+	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES)
+
+# Quality gate in headless Chromium (audit/audit.mjs): accessibility (axe-core, WCAG 2.1 AA),
+# privacy (no requests to other hosts), links and anchors, keyboard, phone and print.
+# Needs node and npm; installs Debian's chromium when it is missing (test tools never download
+# a browser). Screenshots and PDFs go to audit/screenshots/ (ignored by git).
+CHROMIUM ?= /usr/bin/chromium
+AUDIT_STAMP := audit/node_modules/.installed
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+.PHONY: audit
+
+$(CHROMIUM):
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+$(AUDIT_STAMP): audit/package.json audit/package-lock.json
+	cd audit && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	touch $(AUDIT_STAMP)
+
+audit: build $(AUDIT_STAMP) | $(CHROMIUM)  ## Check every page of the built site in headless Chromium
+	cd audit && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 CHROMIUM=$(CHROMIUM) node audit.mjs ../site
