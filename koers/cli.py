@@ -87,7 +87,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     agendas, _ = read_agendas(history, committed, layout)
     if new.working:
         agendas[new.id], _ = load_agenda(read_worktree(root, layout), layout)
-    comparison = compare_agendas(agendas[old.id], agendas[new.id],
+    document = settings.document
+    comparison = compare_agendas(agendas[old.id].in_document(document), agendas[new.id].in_document(document),
                                  renames=goal_renames(history.toplevel, old, new, layout))
     label = lambda v: "de werkversie" if v.working else v.ref if v.title == v.ref else f"{v.title} ({v.id})"  # noqa: E731
     print(render_markdown(comparison, old_label=label(old), new_label=label(new)))
@@ -160,7 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:
+        # The reader (`koers diff … | head`) stopped reading; that is not an error.
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from typing import Literal
 
 import jinja2
 
-from koers.model import Agenda, Goal, Theme
+from koers.model import Agenda, Chapter, Goal, Theme
 from koers.textdiff import (
     Segment,
     align_blocks,
@@ -164,6 +164,9 @@ class Summary:
     themes_removed: int = 0
     themes_changed: int = 0
     themes_reordered: int = 0
+    chapters_added: int = 0
+    chapters_removed: int = 0
+    chapters_changed: int = 0
 
 
 @dataclass(frozen=True)
@@ -175,10 +178,11 @@ class AgendaComparison:
     summary: Summary
     goal_titles: Mapping[str, str] = field(default_factory=dict)  # old and new ids
     theme_titles: Mapping[str, str] = field(default_factory=dict)
+    chapters: tuple[ThemeComparison, ...] = ()  # the other text pages, compared like a theme's narrative
 
     @property
     def is_empty(self) -> bool:
-        return all(c.status == "unchanged" for c in (*self.themes, *self.goals))
+        return all(c.status == "unchanged" for c in (*self.themes, *self.goals, *self.chapters))
 
 
 def _segments(old: str | None, new: str | None) -> tuple[Segment, ...]:
@@ -323,6 +327,18 @@ def compare_theme(old: Theme | None, new: Theme | None, *, reordered: bool | Non
     )
 
 
+def compare_chapter(old: Chapter | None, new: Chapter | None) -> ThemeComparison:
+    """Compare two versions of a chapter (its title and text), in the shape of a theme comparison."""
+    if old is None and new is None:
+        raise ValueError("compare_chapter needs at least one version")
+    fields = _fields(old, new, ("title",))
+    paras = compare_paragraphs(old.body if old else "", new.body if new else "")
+    content = bool(fields) or any(p.kind != "equal" for p in paras)
+    return ThemeComparison(id=(new or old).id, status=_status(old, new, content, False),  # type: ignore[union-attr]
+                           title_old=old.title if old else None, title_new=new.title if new else None,
+                           fields=fields, paragraphs=paras)
+
+
 def _reading_order(
     old_ids: Sequence[str], new_ids: Sequence[str], old_of: Mapping[str, str]
 ) -> list[tuple[str | None, str | None]]:
@@ -385,12 +401,21 @@ def compare_agendas(
         compare_theme(old_themes.get(o or ""), new_themes.get(n or ""), reordered=(n or o) in moved)
         for o, n in _reading_order(list(old_themes), list(new_themes), same)
     )
+    old_chapters, new_chapters = {c.id: c for c in old.chapters}, {c.id: c for c in new.chapters}
+    chapters = tuple(
+        compare_chapter(old_chapters.get(o or ""), new_chapters.get(n or ""))
+        for o, n in _reading_order(list(old_chapters), list(new_chapters), {c: c for c in new_chapters
+                                                                             if c in old_chapters})
+    )
+    summary = replace(_summarise(themes, goals), **{f"chapters_{status}": sum(c.status == status for c in chapters)
+                                                    for status in ("added", "removed", "changed")})
     return AgendaComparison(
         themes,
         tuple(goals),
-        _summarise(themes, goals),
+        summary,
         goal_titles={g.id: g.title for g in (*old.goals, *new.goals)},
         theme_titles={t.id: t.title for t in (*old.themes, *new.themes)},
+        chapters=chapters,
     )
 
 

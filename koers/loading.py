@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .frontmatter import Document, parse_document
-from .model import Agenda, Goal, Relation, Theme
+from .model import Agenda, Chapter, Goal, Relation, Theme
 from .problems import ContentError, Problem, errors_in
 from .schema import did_you_mean, validate
 
@@ -101,14 +101,15 @@ def load_agenda(files: Mapping[str, bytes], layout: Layout = Layout()) -> tuple[
                                     f"{', '.join(theme_ids) or 'none yet'}"))
         problems += _check_relations(goal, doc, goal_ids, goal_docs)
     problems += _check_relations_unique(goals, goal_docs)
-    problems += _check_chapters(files, layout)
+    chapters, found = _chapters(files, layout)
+    problems += found
     problems += _check_orders(themes, theme_docs, lambda t: "", "theme")
     problems += _check_orders(goals, goal_docs, lambda g: g.theme, "goal")
     if goal_docs:
         used = {d.data.get("theme") for d in goal_docs.values()}
         problems += [Problem(t.source, None, f"theme '{t.id}' has no goals yet", "warning")
                      for t in themes if t.id not in used]
-    return Agenda(themes, goals), problems
+    return Agenda(themes, goals, chapters), problems
 
 
 def _documents(files: Mapping[str, bytes], wanted, kind: str, problems: list[Problem]) -> dict[str, Document]:
@@ -140,15 +141,17 @@ def _check(doc: Document, kind: str, problems: list[Problem]) -> list[Problem]:
     return found
 
 
-def _check_chapters(files: Mapping[str, bytes], layout: Layout) -> list[Problem]:
-    """Chapters' front matter reaches the theme's templates unescaped, so it is held to a schema too."""
+def _chapters(files: Mapping[str, bytes], layout: Layout) -> tuple[list[Chapter], list[Problem]]:
+    """The chapters, checked too: their front matter reaches the theme's templates unescaped."""
     problems: list[Problem] = []
+    chapters = []
     for path in sorted(p for p in files if layout.is_chapter(p)):
         doc, found = parse_document(path, files[path])
         problems += found
-        if doc is not None:
-            _check(doc, "chapter", problems)
-    return problems
+        if doc is not None and not _check(doc, "chapter", problems):
+            chapter_id = path.removeprefix(layout.docs_dir + "/")
+            chapters.append(Chapter(chapter_id, doc.data["title"].strip(), doc.body.strip(), path))
+    return chapters, problems
 
 
 def _theme(theme_id: str, doc: Document) -> Theme:

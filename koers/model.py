@@ -49,6 +49,16 @@ class Goal:
 
 
 @dataclass(frozen=True)
+class Chapter:
+    """Any other page of the agenda's text (Inleiding, …); `id` is its path inside docs_dir."""
+
+    id: str
+    title: str
+    body: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class RelatedGoal:
     """One side of a relation as seen from a goal: the other goal and the note."""
 
@@ -63,10 +73,16 @@ class Agenda:
 
     themes: list[Theme] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
+    chapters: list[Chapter] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.themes.sort(key=lambda t: (t.order, t.id))
         self.goals.sort(key=lambda g: (self.theme_position(g.theme), g.order, g.id))
+
+    def in_document(self, document: tuple[str, ...]) -> Agenda:
+        """The same agenda with only the chapters `document` names, in its order."""
+        by_id = {c.id: c for c in self.chapters}
+        return Agenda(list(self.themes), list(self.goals), [by_id[i] for i in document if i in by_id])
 
     def theme_position(self, theme_id: str) -> int:
         for index, theme in enumerate(self.themes):

@@ -90,7 +90,8 @@ class Project:
     def load_versions(self) -> list[Problem]:
         """Read content/versions.yml and each version's agenda from git; raise on bad input."""
         working = working_version()
-        versions = VersionSet([working], {working.id: self.agenda})
+        document = self.settings.document
+        versions = VersionSet([working], {working.id: self.agenda.in_document(document)})
         path = self.root / VERSIONS_FILE
         problems: list[Problem] = []
         history = self.changelog.history if self.changelog else None
@@ -102,10 +103,11 @@ class Project:
             raise_for_errors(problems)
             layout = self.git_layout()
             agendas, problems = read_agendas(history, declared, layout)
-            versions = VersionSet([*declared, working], {**agendas, working.id: self.agenda})
+            versions = VersionSet([*declared, working], {**{k: a.in_document(document) for k, a in agendas.items()},
+                                                         working.id: self.agenda.in_document(document)})
             for old, new in versions.pairs():
                 versions.renames[(old.id, new.id)] = goal_renames(history.toplevel, old, new, layout)
-        self.version_pages = VersionPages(versions, self.urls)
+        self.version_pages = VersionPages(versions, self.urls, document)
         return problems
 
     def load_planning(self) -> None:

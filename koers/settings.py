@@ -62,6 +62,7 @@ class Settings:
     site_url: str | None = None
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     relations_note: str = ""
+    document: tuple[str, ...] = ("koers:themas",)
     licence: str = ""
     licence_url: str | None = None
     layout: Layout = field(default_factory=Layout)
@@ -83,7 +84,7 @@ def read_settings(extra: dict[str, Any], *, repo_url: str | None = None, edit_ur
     if not isinstance(raw, dict):
         raise ContentError([Problem(source, None, "missing 'extra: koers:' settings (municipality, title, …)")])
     known = {"municipality", "title", "period", "credit", "colours", "logo", "themes_dir", "goals_dir",
-             "accept_partial_history", "vocabulary", "licence", "licence_url", "relations_note"}
+             "accept_partial_history", "vocabulary", "licence", "licence_url", "relations_note", "document"}
     for key in sorted(set(raw) - known, key=str):
         problems.append(Problem(source, None, f"unknown setting 'extra.koers.{key}'; known: {', '.join(sorted(known))}"))
     for key in ("municipality", "title"):
@@ -96,6 +97,10 @@ def read_settings(extra: dict[str, Any], *, repo_url: str | None = None, edit_ur
             problems.append(Problem(source, None, f"'extra.koers.colours.{name}' must be a colour like "
                                     f"'#1f4e79' (got {value!r})"))
     vocabulary = _vocabulary(raw.get("vocabulary") or {}, source, problems)
+    document = raw.get("document", ["koers:themas"])
+    if not isinstance(document, list) or not all(isinstance(d, str) for d in document):
+        problems.append(Problem(source, None, "'extra.koers.document' must be a list of chapter files and "
+                                "'koers:themas', in reading order"))
     if problems:
         raise ContentError(problems)
     base = repo_url.rstrip("/") if repo_url else None
@@ -118,6 +123,7 @@ def read_settings(extra: dict[str, Any], *, repo_url: str | None = None, edit_ur
         site_url=site_url or None,
         vocabulary=vocabulary,
         relations_note=" ".join(str(raw.get("relations_note") or "").split()),
+        document=tuple(document),
         licence=str(raw.get("licence") or ""),
         licence_url=raw.get("licence_url"),
         layout=Layout(raw.get("themes_dir", "content/themas"), raw.get("goals_dir", "goals")),

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from dataclasses import dataclass, field
 from typing import Any
 
 from .compare import AgendaComparison, compare_agendas
 from .model import Agenda
-from .site import GeneratedPage, SiteMap, agenda_data
+from .site import NAV_THEMES, GeneratedPage, SiteMap, agenda_data
 from .versions import Version, VersionSet
 
 VERSIES_SRC = "versies.md"
 _FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
 _HEADING = re.compile(r"^(#{1,5})(?=\s)", re.M)
+_PAGE_LINK = re.compile(r"\]\((?!https?:|mailto:|#)([^)\s#]+\.md)(?:#[^)\s]*)?\)")
 
 
 def version_url(version_id: str) -> str:
@@ -29,14 +31,28 @@ def compare_url(old_id: str, new_id: str) -> str:
     return f"vergelijk/{old_id}/{new_id}/"
 
 
-def embed_markdown(markdown: str, prefix: str, levels: int = 1) -> str:
+def chapter_anchor(chapter_id: str) -> str:
+    """The anchor of a chapter in a version document: "inleiding.md" → "hoofdstuk-inleiding"."""
+    return "hoofdstuk-" + chapter_id.removesuffix(".md").replace("/", "-")
+
+
+def embed_markdown(markdown: str, prefix: str, levels: int = 1, group_slug: str = "themas") -> str:
     """Prepare a body for inclusion in a larger document.
 
-    Headings go `levels` deeper so they nest under the document's own, and
-    footnote labels get `prefix` so footnotes of different bodies cannot collide.
+    Headings go `levels` deeper so they nest under the document's own, footnote
+    labels get `prefix` so footnotes of different bodies cannot collide, and
+    links to other pages of the agenda become links within the document.
     """
     demoted = _HEADING.sub(lambda m: "#" * min(6, len(m.group(1)) + levels), markdown)
-    return _FOOTNOTE.sub(lambda m: f"[^{prefix}-{m.group(1)}]", demoted)
+    labelled = _FOOTNOTE.sub(lambda m: f"[^{prefix}-{m.group(1)}]", demoted)
+
+    def inside(match: re.Match[str]) -> str:
+        target = match.group(1)
+        if target.startswith(f"{group_slug}/"):
+            return f"](#thema-{target[len(group_slug) + 1:].removesuffix('.md')})"
+        return f"](#{chapter_anchor(target)})"
+
+    return _PAGE_LINK.sub(inside, labelled)
 
 
 @dataclass
@@ -45,6 +61,7 @@ class VersionPages:
 
     versions: VersionSet
     urls: SiteMap = field(default_factory=SiteMap)
+    document: tuple[str, ...] = (NAV_THEMES,)
 
     def generated_pages(self) -> list[GeneratedPage]:
         pages = [GeneratedPage(VERSIES_SRC, "", "versies", "versies")]
@@ -81,8 +98,12 @@ class VersionPages:
         if kind == "version":
             version = self.versions.get(key)
             agenda = self.versions.agendas[key]
-            return {"version": version, "vagenda": agenda, "embed": embed_markdown,
-                    "version_url": version_url}
+            embed = partial(embed_markdown, group_slug=self.urls.group_slug)
+            return {"version": version, "vagenda": agenda, "embed": embed, "version_url": version_url,
+                    "document": [NAV_THEMES if entry == NAV_THEMES else next(c for c in agenda.chapters if c.id == entry)
+                                 for entry in self.document
+                                 if entry == NAV_THEMES or any(c.id == entry for c in agenda.chapters)],
+                    "themes_entry": NAV_THEMES, "chapter_anchor": chapter_anchor}
         old_id, new_id = key.split("/")
         old, new = self.versions.get(old_id), self.versions.get(new_id)
         return {"old": old, "new": new, "comparison": self.comparison(old_id, new_id),

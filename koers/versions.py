@@ -142,7 +142,7 @@ def read_agendas(history: History, versions: list[Version], layout: Layout) -> t
     trees: dict[str, dict[str, str]] = {}
     for version in versions:
         out = run_git(["ls-tree", "-r", "-z", "--full-tree", str(version.sha), "--",
-                       layout.themes_dir, layout.goals_dir], history.toplevel)
+                       layout.docs_dir, layout.themes_dir, layout.goals_dir], history.toplevel)
         entries = {}
         for record in out.split(b"\0"):
             if record:
@@ -152,7 +152,7 @@ def read_agendas(history: History, versions: list[Version], layout: Layout) -> t
     blobs = history.read_blobs({sha for tree in trees.values() for sha in tree.values()})
     agendas, problems = {}, []
     for version in versions:
-        files = {p: blobs[sha] for p, sha in trees[version.id].items() if sha in blobs}
+        files = {p: blobs[sha] for p, sha in trees[version.id].items() if sha in blobs and layout.wanted(p)}
         agenda, found = load_agenda(files, layout)
         agendas[version.id] = agenda
         problems += [Problem(VERSIONS_FILE, None, f"version '{version.id}' ({version.ref}): {p}", "warning")

@@ -87,3 +87,27 @@ def test_no_conversion_artefacts_remain() -> None:
     for path in [*Path(REPO / "content").rglob("*.md"), *Path(REPO / "goals").glob("*.md")]:
         text = path.read_text("utf-8")
         assert "[bookmark" not in text and "footnoteRef" not in text, path
+
+
+def test_the_comparison_with_the_adopted_version_shows_exactly_the_typo_corrections() -> None:
+    import subprocess
+    import sys
+
+    git = ["git", "-C", str(REPO)]
+    if subprocess.run([*git, "rev-parse", "--is-shallow-repository"], capture_output=True, text=True,
+                      check=True).stdout.strip() == "true":
+        pytest.skip("needs the full history of this repository (git fetch --unshallow)")
+    fixes = subprocess.run([*git, "log", "--format=%H", "--grep", "Correct obvious typos", "-1"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    out = subprocess.run([sys.executable, "-m", "koers.cli", "diff", "vastgesteld-2017", fixes], cwd=REPO,
+                         capture_output=True, text=True, check=True).stdout
+    pairs = [p for p in re.findall(r"(?:<del>(.*?)</del>)?(?:<ins>(.*?)</ins>)?", out) if any(p)]
+    # 21 corrections; the mismatched closing quote is not a change once quote styles are normalised.
+    assert pairs == [
+        ("gemeentelijk", "gemeentelijke"), ("zelfstandige", "zelfstandig"), ("zoen", "zien"),
+        ("doorontwikkelingen", "doorontwikkeling"), ("deskundigen", "deskundige"), ("deskundige", "deskundigen"),
+        (".", ""), ("off", "of"), ("-", ""), ("inrichtingen", "inrichten"), ("sportverening", "sportvereniging"),
+        ("hupverlening", "hulpverlening"), ("sluit", "sluiten"), (",", ""), (",", ""), ("opzichten", "opzichte"),
+        ("benadert", "benaderd"), ("een aan", "aan een"), ("en toe", "ertoe"), ("kan ", ""),
+    ]
+    assert "| Doelen gewijzigd | 3 |" in out and "| Hoofdstukken gewijzigd | 4 |" in out

@@ -38,6 +38,7 @@ def versioned(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("versions")
     site = AgendaSite(root)
     site.config["nav"].append("versies.md")
+    site.config["extra"]["koers"]["document"] = ["inleiding.md", "koers:themas"]
     site.write_config()
     repo = GitRepo(root)
     repo.commit("Concept", date="2020-04-15T10:00:00+02:00")
@@ -47,6 +48,8 @@ def versioned(tmp_path_factory: pytest.TempPathFactory):
         ["er ruim voldoende opvang is;", "niemand op straat slaapt."],
         [("meer-betaalbare-woningen", "Zonder betaalbare woning geen uitweg uit de opvang.")]))
     repo.mv("goals/meer-woningen.md", "goals/meer-betaalbare-woningen.md")
+    site.write("content/inleiding.md", "---\ntitle: Inleiding\n---\n\nHet sociaal domein gaat over alle mensen. "
+               "Zie [Wonen](themas/wonen.md).\n")
     repo.commit("Verwerk de inspraak", date="2020-06-20T10:00:00+02:00")
     repo.tag("v-vastgesteld")
     site.write("content/versions.yml", VERSIONS)
@@ -73,6 +76,9 @@ def test_point_in_time_page_shows_the_text_as_it_stood(versioned) -> None:
     assert 'id="doel-meer-woningen"' in article and 'id="doel-meer-betaalbare-woningen"' not in article
     assert "ter inzage op 19 april 2020" in article and "bekijk de huidige versie" in article
     assert 'id="inhoud"' in article and 'href="#doel-minder-dakloosheid"' in article
+    assert 'id="hoofdstuk-inleiding"' in article and article.index("hoofdstuk-inleiding") < article.index("thema-wonen")
+    later = built.article("versies/vastgesteld/")
+    assert 'Zie <a href="#thema-wonen">Wonen</a>' in later  # a link to another page stays inside the document
     assert "Wijziging voorstellen" not in built.html("versies/concept/")
     current = built.article("versies/vastgesteld/")
     assert "<li>er ruim voldoende opvang is;</li>" in current
@@ -91,6 +97,9 @@ def test_comparison_summarises_and_redlines_each_change(versioned) -> None:
     # a renamed goal file is the same goal, not one removed and one added
     assert "Doelen toegevoegd: 0" in article and "Doelen verwijderd: 0" in article
     assert 'class="koers-side"' in article and "Naast elkaar" in article
+    assert "Hoofdstukken gewijzigd: 1" in article
+    assert ('Het sociaal domein gaat over <del><span class="koers-sr">verwijderd: </span>mensen.[^1]</del>'
+            '<ins><span class="koers-sr">toegevoegd: </span>alle mensen.') in article
 
 
 def test_comparison_with_the_werkversie_shows_a_goal_moved_to_another_theme(versioned) -> None:
