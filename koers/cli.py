@@ -65,8 +65,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from .compare import compare_agendas, render_markdown
     from .history import read_history
     from .loading import load_agenda, read_worktree
-    from .versions import (VERSIONS_FILE, goal_renames, load_declared, read_agendas, version_for,
-                           working_version)
+    from .versions import VERSIONS_FILE, goal_renames, load_declared, read_agendas, version_for, working_version
 
     root = find_root(Path(args.root).resolve())
     try:

@@ -36,10 +36,24 @@ class Document:
 
     def line(self, *where: str | int) -> int:
         """The line of a field or list item, falling back to its nearest parent."""
-        key: Path_ = tuple(where)
-        while key and key not in self.lines:
-            key = key[:-1]
-        return self.lines.get(key, 1)
+        return line_at(self.lines, *where)
+
+
+def line_at(lines: dict[Path_, int], *where: str | int) -> int:
+    """The line of a field or list item in `lines`, falling back to its nearest parent."""
+    key: Path_ = tuple(where)
+    while key and key not in lines:
+        key = key[:-1]
+    return lines.get(key, 1)
+
+
+def dates_as_text(data: Any) -> Any:
+    """YAML reads 2017-06-26 as a date; the schemas check dates as text, as JSON has them."""
+    if isinstance(data, list):
+        return [dates_as_text(item) for item in data]
+    if isinstance(data, dict):
+        return {key: dates_as_text(value) for key, value in data.items()}
+    return data.isoformat() if isinstance(data, dt.date) else data
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
@@ -57,7 +71,8 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
     return text.removeprefix("\ufeff").replace("\r\n", "\n"), []
 
 
-def parse_document(path: str, raw: bytes, *, front_matter_required: bool = True) -> tuple[Document | None, list[Problem]]:
+def parse_document(path: str, raw: bytes, *,
+                   front_matter_required: bool = True) -> tuple[Document | None, list[Problem]]:
     """Split a Markdown file into front matter and body and parse the front matter."""
     text, problems = decode(path, raw)
     if text is None:

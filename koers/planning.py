@@ -33,9 +33,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from .frontmatter import decode, parse_yaml
+from .frontmatter import dates_as_text, decode, line_at, parse_yaml
 from .problems import Problem
 from .schema import field_name, validate
 from .versions import WORKING, Version
@@ -154,8 +155,8 @@ def parse_planning(raw: bytes, path: str = PLANNING_FILE) -> tuple[list[Phase], 
     if not isinstance(data, list):
         return [], [Problem(path, 1, "the file must be a list of phases, oldest first, each starting with "
                             "'- title: …' (see koers/schemas/planning.schema.json)")]
-    line_of = lambda *where: _line(lines, where)  # noqa: E731
-    data = _dates_as_text(data)
+    line_of = partial(line_at, lines)
+    data = dates_as_text(data)
     problems = [p for p in validate(path, data, "planning", line_of) if not _COMBINATOR_MESSAGE.search(p.message)]
     problems += _check_shape(path, data, line_of)
     if problems:
@@ -284,22 +285,7 @@ def _check_order(path: str, data: list[dict[str, Any]], phases: list[Phase], lin
     return problems
 
 
-def _dates_as_text(data: Any) -> Any:
-    """YAML reads 2017-06-26 as a date; the schema checks dates as text, like JSON has them."""
-    if isinstance(data, list):
-        return [_dates_as_text(item) for item in data]
-    if isinstance(data, dict):
-        return {k: v.isoformat() if isinstance(v, dt.date) and k in _DATE_KEYS else
-                _dates_as_text(v) if k == "participation" else v for k, v in data.items()}
-    return data
-
-
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: p.line or 0)
 
 
-def _line(lines: dict, where: tuple) -> int:
-    key = tuple(where)
-    while key and key not in lines:
-        key = key[:-1]
-    return lines.get(key, 1)

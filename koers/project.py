@@ -19,16 +19,37 @@ from .history import read_history
 from .loading import Layout, load_agenda, raise_for_errors, read_worktree
 from .model import Agenda
 from .pagehistory import ChangeLog, PageHistory
+from .planning import PLANNING_FILE, Phase, parse_planning, timeline
 from .problems import ContentError, Problem
 from .render import AMSTERDAM, make_environment, month_label, sanitize
 from .settings import Settings
-from .planning import PLANNING_FILE, Phase, parse_planning, timeline
+from .site import (
+    AGENDA_CSV,
+    AGENDA_JSON,
+    CSV_COLUMNS,
+    DIAGRAM,
+    FEED,
+    OPEN_DATA_SRC,
+    PROCES_SRC,
+    SAMENHANG_SRC,
+    WIJZIGINGEN_SRC,
+    GeneratedPage,
+    SiteMap,
+    agenda_csv,
+    agenda_json,
+    expand_nav,
+    generated_pages,
+)
 from .versionpages import VERSIES_SRC, VersionPages, version_url
-from .versions import (VERSIONS_FILE, VersionSet, goal_renames, parse_versions, read_agendas, resolve_refs,
-                       working_version)
-from .site import (AGENDA_CSV, AGENDA_JSON, CSV_COLUMNS, DIAGRAM, FEED, OPEN_DATA_SRC, PROCES_SRC, SAMENHANG_SRC,
-                   WIJZIGINGEN_SRC, GeneratedPage, SiteMap,
-                   agenda_csv, agenda_json, expand_nav, generated_pages)
+from .versions import (
+    VERSIONS_FILE,
+    VersionSet,
+    goal_renames,
+    parse_versions,
+    read_agendas,
+    resolve_refs,
+    working_version,
+)
 
 SHALLOW_CLONE = (
     "the repository is a shallow clone, so the change history of every page would be incomplete. "

@@ -86,7 +86,8 @@ def read_settings(extra: dict[str, Any], *, repo_url: str | None = None, edit_ur
     known = {"municipality", "title", "period", "credit", "colours", "logo", "themes_dir", "goals_dir",
              "accept_partial_history", "vocabulary", "licence", "licence_url", "relations_note", "document"}
     for key in sorted(set(raw) - known, key=str):
-        problems.append(Problem(source, None, f"unknown setting 'extra.koers.{key}'; known: {', '.join(sorted(known))}"))
+        problems.append(Problem(source, None, f"unknown setting 'extra.koers.{key}'; "
+                                f"known: {', '.join(sorted(known))}"))
     for key in ("municipality", "title"):
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             problems.append(Problem(source, None, f"'extra.koers.{key}' must be a text"))

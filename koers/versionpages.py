@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from .compare import AgendaComparison, compare_agendas
@@ -100,9 +100,7 @@ class VersionPages:
             agenda = self.versions.agendas[key]
             embed = partial(embed_markdown, group_slug=self.urls.group_slug)
             return {"version": version, "vagenda": agenda, "embed": embed, "version_url": version_url,
-                    "document": [NAV_THEMES if entry == NAV_THEMES else next(c for c in agenda.chapters if c.id == entry)
-                                 for entry in self.document
-                                 if entry == NAV_THEMES or any(c.id == entry for c in agenda.chapters)],
+                    "document": _document(agenda, self.document),
                     "themes_entry": NAV_THEMES, "chapter_anchor": chapter_anchor}
         old_id, new_id = key.split("/")
         old, new = self.versions.get(old_id), self.versions.get(new_id)
@@ -110,6 +108,13 @@ class VersionPages:
                 "old_agenda": self.versions.agendas[old_id], "new_agenda": self.versions.agendas[new_id],
                 "version_url": version_url, "theme_title": _titles(self.versions.agendas[old_id],
                                                                     self.versions.agendas[new_id])}
+
+
+def _document(agenda: Agenda, document: tuple[str, ...]) -> list[Any]:
+    """The version document's parts in order: chapters, and NAV_THEMES where the themes go."""
+    chapters = {c.id: c for c in agenda.chapters}
+    return [entry if entry == NAV_THEMES else chapters[entry] for entry in document
+            if entry == NAV_THEMES or entry in chapters]
 
 
 def _titles(old: Agenda, new: Agenda) -> dict[str, str]:

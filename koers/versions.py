@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
 
-from .frontmatter import parse_yaml
+from .frontmatter import dates_as_text, line_at, parse_yaml
 from .history import GitError, History, run_git
 from .loading import Layout, load_agenda
 from .model import Agenda
@@ -76,8 +76,8 @@ def parse_versions(raw: bytes, path: str = VERSIONS_FILE) -> tuple[list[Version]
         return [], problems
     if data is None or data == {}:
         return [], []
-    line_of = lambda *where: _line(lines, where)  # noqa: E731
-    data = _dates_as_text(data)
+    line_of = partial(line_at, lines)
+    data = dates_as_text(data)
     problems = validate(path, data, "versions", line_of)
     if problems:
         return [], problems
@@ -101,20 +101,6 @@ def parse_versions(raw: bytes, path: str = VERSIONS_FILE) -> tuple[list[Version]
     return versions, problems
 
 
-def _dates_as_text(data: Any) -> Any:
-    if isinstance(data, list):
-        return [{k: v.isoformat() if isinstance(v, dt.date) and k == "date" else v for k, v in item.items()}
-                if isinstance(item, dict) else item for item in data]
-    return data
-
-
-def _line(lines: dict, where: tuple) -> int:
-    key = tuple(where)
-    while key and key not in lines:
-        key = key[:-1]
-    return lines.get(key, 1)
-
-
 def resolve_refs(toplevel: Path, versions: list[Version], raw: bytes,
                  path: str = VERSIONS_FILE) -> tuple[list[Version], list[Problem]]:
     """Turn every ref into a commit sha with one ``git cat-file --batch-check``."""
@@ -129,7 +115,7 @@ def resolve_refs(toplevel: Path, versions: list[Version], raw: bytes,
         if kind.startswith("commit"):
             resolved.append(Version(**{**version.__dict__, "sha": sha}))
         else:
-            problems.append(Problem(path, _line(lines, (index, "ref")), f"entry {index + 1}: 'ref' is "
+            problems.append(Problem(path, line_at(lines, index, "ref"), f"entry {index + 1}: 'ref' is "
                                     f"'{version.ref}', but git knows no tag or commit by that name; use a tag "
                                     "(git tag) or the full SHA of the commit, and fetch the full history "
                                     "('git fetch --tags --unshallow')"))

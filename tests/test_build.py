@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from sitebuild import AgendaSite, goal_file
 
 

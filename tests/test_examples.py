@@ -6,10 +6,8 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
 from sitebuild import REPO, BuildResult
 
 EXAMPLE = REPO / "examples" / "vijfheerenlanden"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
+from sitebuild import goal_file, theme_file
 
 from koers.loading import load_agenda
 from koers.problems import ContentError
-from sitebuild import goal_file, theme_file
 
 THEME = theme_file("Wonen", "Iedereen woont prettig.", 1)
 GOAL_A = goal_file("Meer woningen", "wonen", "meer", 1, ["er woningen bijkomen."])

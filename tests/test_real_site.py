@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sitebuild import REPO, AgendaSite
 
 from koers.loading import load_directory
-from sitebuild import REPO, AgendaSite
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from sitebuild import AgendaSite, goal_file
 
 from koers.loading import Layout, load_agenda, read_worktree
 from koers.problems import errors_in
 from koers.scaffold import ScaffoldError, new_goal
-from sitebuild import AgendaSite, goal_file
 
 KOERS = Path(sys.prefix) / "bin" / "koers"
 

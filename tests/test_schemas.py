@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sitebuild import REPO
 
 from koers.loading import load_agenda
 from koers.schema import schema_path
-from sitebuild import REPO
 
 SCHEMAS = sorted((REPO / "koers/schemas").glob("*.schema.json"))
 # A rough but honest test of language: a Dutch function word present, no English one.

@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
 from sitebuild import AgendaSite, goal_file
+
 from tests.gitrepo import GitRepo, isolate_git_env
 
 ATOM = "{http://www.w3.org/2005/Atom}"

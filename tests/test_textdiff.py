@@ -18,7 +18,7 @@ from koers.textdiff import (
     tokenize,
 )
 
-E, I, D = "equal", "insert", "delete"
+E, INS, D = "equal", "insert", "delete"
 LONG = (
     "In onze gemeente leven inwoners met een laag inkomen gemiddeld zeven jaar korter dan "
     "inwoners met een hoog inkomen. Dat verschil willen we kleiner maken. Sport en bewegen "
@@ -75,22 +75,22 @@ def test_normalise(text: str, expected: str) -> None:
     [
         ("", "", []),
         ("Gelijk.", "Gelijk.", [(E, "Gelijk.")]),
-        ("", "Nieuw.", [(I, "Nieuw.")]),
+        ("", "Nieuw.", [(INS, "Nieuw.")]),
         ("Oud.", "", [(D, "Oud.")]),
-        ("naar 60 procent", "naar 65 procent", [(E, "naar "), (D, "60"), (I, "65"), (E, " procent")]),
-        ("Klaar.", "Klaar!", [(E, "Klaar"), (D, "."), (I, "!")]),
-        ("a, b", "a; b", [(E, "a"), (D, ","), (I, ";"), (E, " b")]),
+        ("naar 60 procent", "naar 65 procent", [(E, "naar "), (D, "60"), (INS, "65"), (E, " procent")]),
+        ("Klaar.", "Klaar!", [(E, "Klaar"), (D, "."), (INS, "!")]),
+        ("a, b", "a; b", [(E, "a"), (D, ","), (INS, ";"), (E, " b")]),
         ("lange\nregel  tekst", "lange regel\ntekst", [(E, "lange regel tekst")]),
         ("foo,bar", "foo, bar", [(E, "foo, bar")]),
         ("‘auto’s’", "'auto's'", [(E, "'auto's'")]),
-        ("cafe\u0301 open", "café dicht", [(E, "café "), (D, "open"), (I, "dicht")]),
-        ("Eén doel.", "Eén doel. Twee doelen.", [(E, "Eén doel."), (I, " Twee doelen.")]),
+        ("cafe\u0301 open", "café dicht", [(E, "café "), (D, "open"), (INS, "dicht")]),
+        ("Eén doel.", "Eén doel. Twee doelen.", [(E, "Eén doel."), (INS, " Twee doelen.")]),
         (
             "Inwoners voelen zich veilig op straat en in hun eigen huis.",
             "Het aantal woninginbraken daalt elk jaar met tien procent.",
             [
                 (D, "Inwoners voelen zich veilig op straat en in hun eigen huis"),
-                (I, "Het aantal woninginbraken daalt elk jaar met tien procent"),
+                (INS, "Het aantal woninginbraken daalt elk jaar met tien procent"),
                 (E, "."),
             ],
         ),
@@ -104,8 +104,8 @@ def test_diff_words_of_long_paragraph_keeps_changes_local() -> None:
     new = LONG.replace("zeven jaar", "zes jaar", 1).replace("de GGD", "het wijkteam", 2)
     segments = diff_words(LONG, new)
     changes = [(s.op, s.text) for s in segments if s.op != "equal"]
-    assert changes == [(D, "zeven"), (I, "zes"), (D, "de GGD"), (I, "het wijkteam"),
-                       (D, "de GGD"), (I, "het wijkteam")]
+    assert changes == [(D, "zeven"), (INS, "zes"), (D, "de GGD"), (INS, "het wijkteam"),
+                       (D, "de GGD"), (INS, "het wijkteam")]
     assert "".join(s.text for s in segments if s.op != "delete") == new.strip()
     assert diff_words(LONG, new) == segments  # deterministic
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from sitebuild import REPO, AgendaSite, BuildResult, goal_file, theme_file
 
 PAYLOADS: list[tuple[str, str]] = [
@@ -203,7 +202,7 @@ def test_template_syntax_in_content_is_shown_literally(builds) -> None:
         assert literal in hostile.article(path), path
     goal = hostile.article(f"doelen/meer-doel-{expression}/")
     assert re.search(rf"<h1 [^>]*>Meer {expression} {{{{ 7\*7 }}}}<a ", goal)
-    assert f"<li>resultaat {{{{ 7*7 }}}}</li>" in goal and "Noot {{ 7*7 }}" in goal
+    assert "<li>resultaat {{ 7*7 }}</li>" in goal and "Noot {{ 7*7 }}" in goal
     assert "Opgave {{ 7*7 }}" in goal
     related = hostile.article("doelen/meer-bewegen/")
     assert f"Noot {literal}" in related and f"Meer {statement} {literal}" in related and "49" not in related

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from sitebuild import AgendaSite, goal_file
 
 from koers.versions import parse_versions, resolve_refs
-from sitebuild import AgendaSite, goal_file
 from tests.gitrepo import GitRepo, isolate_git_env
 
 VERSIONS = """\

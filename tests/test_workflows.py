@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from sitebuild import REPO
 
 WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
@@ -50,7 +49,7 @@ def test_a_pull_request_gets_the_comparison_in_its_summary() -> None:
     run = " ".join(s.get("run", "") for s in steps(flow))
     assert '.venv/bin/koers diff "origin/$BASE_REF" HEAD' in run and '>> "$GITHUB_STEP_SUMMARY"' in run
     assert make_targets((REPO / ".github/workflows/pr.yml").read_text("utf-8")) == [
-        "check", "test", "build", "audit"]
+        "check", "lint", "test", "build", "audit"]
 
 
 def test_main_is_published_on_pages_after_the_tests() -> None:
