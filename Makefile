@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: serve build test check clean
+.PHONY: serve build test check lint clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ build: $(STAMP)  ## Build the site into site/
 
 check: $(STAMP)  ## Validate the content without building
 	$(BIN)/koers check
+
+lint: $(STAMP)  ## Static checks of the Python code (ruff: pyflakes, pycodestyle, import order)
+	$(BIN)/ruff check koers hooks tests $(wildcard bench)
 
 test: $(STAMP)  ## Run the test suite
 	$(BIN)/python -m pytest
