@@ -55,8 +55,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     results = sum(len(g.results) for g in agenda.goals)
     relations = len(agenda.relations())
-    print(f"In orde: {len(agenda.themes)} thema's, {len(agenda.goals)} doelen, {results} resultaten, "
-          f"{relations} relaties.")
+    vocab = settings.vocabulary
+    print(f"In orde: {len(agenda.themes)} {vocab.group.plural}, {len(agenda.goals)} {vocab.item.plural}, "
+          f"{results} resultaten, {relations} relaties.")
     return 0
 
 
@@ -90,7 +91,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     comparison = compare_agendas(agendas[old.id].in_document(document), agendas[new.id].in_document(document),
                                  renames=goal_renames(history.toplevel, old, new, layout))
     label = lambda v: "de werkversie" if v.working else v.ref if v.title == v.ref else f"{v.title} ({v.id})"  # noqa: E731
-    print(render_markdown(comparison, old_label=label(old), new_label=label(new)))
+    print(render_markdown(comparison, old_label=label(old), new_label=label(new), vocab=settings.vocabulary))
     return 0
 
 

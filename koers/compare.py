@@ -20,6 +20,7 @@ from typing import Literal
 import jinja2
 
 from koers.model import Agenda, Chapter, Goal, Theme
+from koers.settings import Vocabulary
 from koers.textdiff import (
     Segment,
     align_blocks,
@@ -506,9 +507,14 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
-def render_markdown(comparison: AgendaComparison, *, old_label: str, new_label: str) -> str:
-    """The comparison as GitHub-flavoured Markdown, for a pull request or CI summary."""
+def render_markdown(comparison: AgendaComparison, *, old_label: str, new_label: str,
+                    vocab: Vocabulary | None = None) -> str:
+    """The comparison as GitHub-flavoured Markdown, for a pull request or CI summary.
+
+    `vocab` names the groups and items (thema/doel by default, see `koers.settings.Vocabulary`).
+    """
     text = _environment().get_template("compare.md.j2").render(
+        vocab=vocab or Vocabulary(),
         comparison=comparison,
         summary=comparison.summary,
         sections=_sections(comparison),
