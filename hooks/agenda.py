@@ -37,15 +37,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         settings = read_settings(config.extra, repo_url=config.repo_url, edit_uri=config.edit_uri,
                                  site_url=config.site_url)
         _project = Project(root, Path(config.docs_dir), settings, Path(config.theme.custom_dir))
-        _project.load()
-        missing_history = _project.load_history()
-        version_warnings = _project.load_versions()
-        _project.load_planning()
+        missing_history, warnings = _project.prepare()
     except ContentError as error:
         raise PluginError(str(error)) from None
     if missing_history:
         notice.warning("WARNING -  Koers: %s", missing_history)
-    for warning in [*_project.warnings, *version_warnings]:
+    for warning in warnings:
         # Advisory only: under `--strict` a logged warning would fail the build.
         log.info("Let op: %s", warning)
     config.nav = _project.nav(config.nav)

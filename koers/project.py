@@ -84,6 +84,18 @@ class Project:
         self.urls = SiteMap(group_slug, settings.vocabulary.item_slug)
         self.prefix = ""  # the project's folder inside its git repository, e.g. "examples/x/"
 
+    def prepare(self) -> tuple[str | None, list[Problem]]:
+        """Everything a build needs, read once: content, history, versions and the planning.
+
+        Returns a notice when the history is missing (outside git) and the advisory warnings;
+        raises ContentError listing every problem that must stop the build.
+        """
+        self.load()
+        missing_history = self.load_history()
+        version_warnings = self.load_versions()
+        self.load_planning()
+        return missing_history, [*self.warnings, *version_warnings]
+
     def load(self) -> Agenda:
         """Load and validate the content; raise ContentError with every problem found."""
         agenda, problems = load_agenda(read_worktree(self.root, self.settings.layout), self.settings.layout)
