@@ -36,7 +36,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
         settings = read_settings(config.extra, repo_url=config.repo_url, edit_uri=config.edit_uri,
                                  site_url=config.site_url)
-        _project = Project(root, Path(config.docs_dir), settings, Path(config.theme.custom_dir))
+        _project = Project(root, Path(config.docs_dir), settings, Path(config.theme.custom_dir),
+                           markdown_extensions=config.markdown_extensions, markdown_configs=config.mdx_configs)
         missing_history, warnings = _project.prepare()
     except ContentError as error:
         raise PluginError(str(error)) from None
@@ -69,3 +70,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     return _current().page_html(html)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return _current().finish_page(page.file.src_uri, page.url, output)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
@@ -259,6 +259,9 @@ def _status(old: object, new: object, content: bool, moved: bool) -> Status:
     return "changed" if content else "moved" if moved else "unchanged"
 
 
+# Comparing every pair of versions compares the same goal versions again and again; a
+# comparison of two frozen values never changes, so it is remembered.
+@lru_cache(maxsize=1 << 15)
 def _goal(
     old: Goal | None, new: Goal | None, relations: tuple[RelationChange, ...], reordered: bool | None = None
 ) -> GoalComparison:

@@ -102,6 +102,14 @@ def parse_yaml(path: str, text: str, *, first_line: int = 1) -> tuple[Any, dict[
         if "\t" in indent:
             return None, {}, [Problem(path, number, "tab character in the indentation; "
                                       "YAML must be indented with spaces")]
+    fast = _parse_fast(text)
+    if fast is not None:
+        node, data = fast
+        if node is None:
+            return {}, {}, []
+        where: dict[Path_, int] = {(): first_line}
+        _record_lines(node, (), where, first_line)
+        return data, where, []
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -135,9 +143,32 @@ def parse_yaml(path: str, text: str, *, first_line: int = 1) -> tuple[Any, dict[
         return None, {}, [Problem(path, first_line, f"YAML error: {exc}")]
     finally:
         loader.dispose()
-    where: dict[Path_, int] = {(): first_line}
+    where = {(): first_line}
     _record_lines(node, (), where, first_line)
     return data, where, []
+
+
+def _parse_fast(text: str) -> tuple[yaml.Node | None, Any] | None:
+    """Parse well-formed YAML with libyaml (about ten times faster), or None to take the slow path.
+
+    Anything unusual (an error, a huge alias expansion) goes the pure-Python way, whose
+    messages the error table pins and editors read.
+    """
+    loader_class = getattr(yaml, "CSafeLoader", None)
+    if loader_class is None:
+        return None
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        if _expanded_size(node, {}, set()) > MAX_YAML_NODES:
+            return None
+        return node, loader.construct_document(node)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
 
 
 _DATE_LIKE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")

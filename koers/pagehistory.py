@@ -134,6 +134,11 @@ class ChangeLog:
     themes_dir: str
     accept_partial: bool = False
     _blobs: dict[str, bytes] = field(default_factory=dict)
+    # A blob never changes, so each is parsed once and each pair of blobs compared once:
+    # a goal's change shows on its own page and again on samenhang/.
+    _goals: dict[tuple[str, str], Goal | None] = field(default_factory=dict)
+    _goal_changes: dict[tuple[str, str, str | None, str | None], GoalComparison | None] = field(
+        default_factory=dict)
 
     @property
     def state(self) -> State:
@@ -164,7 +169,8 @@ class ChangeLog:
         entries = []
         if source.endswith("/"):
             for commit, changes in self.history.for_prefix(source):
-                goals = tuple(self._goal_change(ch) for ch in changes if ch.path.endswith(".md"))
+                found = (self._goal_change(ch) for ch in changes if ch.path.endswith(".md"))
+                goals = tuple(g for g in found if g is not None)
                 paths = {p for ch in changes for p in (ch.path, ch.old_path) if p}
                 entries.append(PageChange(commit, message_of(commit), "gewijzigd", None, goals=goals,
                                           folded=self._folded(commit, paths)))
@@ -185,16 +191,26 @@ class ChangeLog:
             return entry
         old, new = self._blob(change.old_blob), self._blob(change.new_blob)
         if kind == "goal":
-            return replace(entry, goal=self._goal_change(change))
+            return replace(entry, goal=self._goal_change(change))  # None: neither version readable
         if kind == "theme":
             return replace(entry, theme=compare_theme(theme_from_bytes(_stem(change.old_path or change.path), old),
                                                        theme_from_bytes(_stem(change.path), new)))
         return replace(entry, paragraphs=compare_paragraphs(body_from_bytes(old), body_from_bytes(new)))
 
-    def _goal_change(self, change: FileChange) -> GoalComparison:
-        old = goal_from_bytes(_stem(change.old_path or change.path), self._blob(change.old_blob))
-        new = goal_from_bytes(_stem(change.path), self._blob(change.new_blob))
-        return compare_goal(old, new)
+    def _goal_change(self, change: FileChange) -> GoalComparison | None:
+        key = (change.old_path or change.path, change.path, change.old_blob, change.new_blob)
+        if key not in self._goal_changes:
+            old = self._goal(_stem(key[0]), change.old_blob)
+            new = self._goal(_stem(change.path), change.new_blob)
+            self._goal_changes[key] = compare_goal(old, new) if old or new else None
+        return self._goal_changes[key]
+
+    def _goal(self, goal_id: str, sha: str | None) -> Goal | None:
+        if sha is None:
+            return None
+        if (goal_id, sha) not in self._goals:
+            self._goals[(goal_id, sha)] = goal_from_bytes(goal_id, self._blob(sha))
+        return self._goals[(goal_id, sha)]
 
     def _folded(self, commit: Commit, paths: set[str]) -> tuple[tuple[Commit, Message], ...]:
         seen: list[Commit] = []
@@ -229,7 +245,7 @@ class ChangeLog:
         if found:
             return TouchedPage(found[0], found[1], status)
         if change.path.startswith(self.goals_dir + "/") and change.path.endswith(".md"):
-            old = goal_from_bytes(_stem(change.path), self._blob(change.old_blob))
+            old = self._goal(_stem(change.path), change.old_blob)
             title = old.title if old and old.title else _stem(change.path)
             return TouchedPage(title, None, "verwijderd")
         return None

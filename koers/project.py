@@ -7,6 +7,8 @@ link points) so that the hook itself holds no logic.
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,11 +19,11 @@ from .diagram import Diagram, draw_relations
 from .frontmatter import parse_document
 from .history import read_history
 from .loading import Layout, load_agenda, raise_for_errors, read_worktree
-from .model import Agenda
+from .model import Agenda, Goal
 from .pagehistory import ChangeLog, PageHistory
 from .planning import PLANNING_FILE, Phase, parse_planning, timeline
 from .problems import ContentError, Problem
-from .render import AMSTERDAM, make_environment, month_label, sanitize
+from .render import AMSTERDAM, MarkdownRenderer, make_environment, month_label, sanitize
 from .settings import Settings
 from .site import (
     AGENDA_CSV,
@@ -66,8 +68,11 @@ class Project:
 
     GENERATED = ("wijzigingen", "versies", "version", "compare", "opendata", "proces")
 
-    def __init__(self, root: Path, docs_dir: Path, settings: Settings, templates_dir: Path) -> None:
+    def __init__(self, root: Path, docs_dir: Path, settings: Settings, templates_dir: Path, *,
+                 markdown_extensions: list[Any] | None = None, markdown_configs: dict[str, Any] | None = None
+                 ) -> None:
         self.root = root
+        self.markdown = MarkdownRenderer(markdown_extensions or [], markdown_configs or {})
         self.docs_dir = docs_dir
         self.settings = settings
         self.env = make_environment(templates_dir)
@@ -78,6 +83,10 @@ class Project:
         self.phases: list[Phase] | None = None
         self._diagram: Diagram | None = None
         self._titles: dict[str, str] = {}
+        self._histories: dict[str, PageHistory] = {}
+        # Marks where a page's history goes; random, so contributed text cannot place one.
+        self._slot = f"koers-history-{secrets.token_hex(8)}"
+        self._content_slot = f"koers-content-{secrets.token_hex(8)}"
         layout = settings.layout
         docs = docs_dir.relative_to(root).as_posix()
         group_slug = Path(layout.themes_dir).relative_to(docs).as_posix() if docs != "." else layout.themes_dir
@@ -158,10 +167,14 @@ class Project:
                        docs_dir=self.prefix + layout.docs_dir)
 
     def page_history(self, src_uri: str) -> PageHistory:
-        kind, _ = self.page_kind(src_uri)
-        if self.changelog is None or kind in self.GENERATED:
-            return PageHistory("unavailable")
-        return self.changelog.for_page(self.prefix + self.source_of(src_uri), kind)
+        """The page's change history, computed once per build (the sitemap date needs it too)."""
+        if src_uri not in self._histories:
+            kind, _ = self.page_kind(src_uri)
+            if self.changelog is None or kind in self.GENERATED:
+                self._histories[src_uri] = PageHistory("unavailable")
+            else:
+                self._histories[src_uri] = self.changelog.for_page(self.prefix + self.source_of(src_uri), kind)
+        return self._histories[src_uri]
 
     def last_changed(self, src_uri: str) -> str | None:
         """The date of the page's last commit (YYYY-MM-DD, for the sitemap)."""
@@ -281,7 +294,8 @@ class Project:
                                    "goal_url": self.urls.goal_url, "theme_url": self.urls.theme_url,
                                    "vocab": self.settings.vocabulary, "settings": self.settings,
                                    "history": self.page_history(src_uri), "commit_url": self.settings.commit_url,
-                                   "title_of": self.title_of}
+                                   "title_of": self.title_of, "history_slot": self._slot,
+                                   "content_slot": self._content_slot}
         if kind == "goal":
             goal = self.agenda.goal(key)
             context |= {"goal": goal, "theme": self.agenda.theme(goal.theme),
@@ -290,11 +304,10 @@ class Project:
             context |= {"theme": self.agenda.theme(key), "goals": self.agenda.goals_of(key)}
         elif kind == "samenhang":
             context |= {"matrix": self.matrix(), "diagram": self.diagram()}
-        elif kind in ("versies", "version", "compare"):
+        elif kind == "versies":
             context |= self.version_pages.context(kind, key)
-            if kind == "compare":
-                titles = {g.id: g.title for a in (context["old_agenda"], context["new_agenda"]) for g in a.goals}
-                context["title_of"] = lambda goal_id: titles.get(goal_id, goal_id)
+        elif kind in ("version", "compare"):
+            context |= self.version_pages.head(kind, key)
         elif kind == "proces":
             context |= {"items": timeline(self.phases or [], self.version_pages.versions.versions),
                         "municipality": self.settings.municipality, "version_url": version_url}
@@ -308,6 +321,45 @@ class Project:
     def page_html(self, html: str) -> str:
         """Sanitise a page's rendered HTML (contributed Markdown is untrusted)."""
         return str(sanitize(html))
+
+    def finish_page(self, src_uri: str, page_url: str, output: str) -> str:
+        """Put the generated HTML parts into the finished page.
+
+        The change history, a version document and a comparison are escaped HTML from
+        templates, long at scale; placed here they skip Markdown, the sanitiser and the
+        search index (a commit message is no answer to a reader's search, and the texts of
+        versions are searchable on their own pages).
+        """
+        history = self.env.get_template("koers/history.html")
+        output = self._fill(output, self._slot, lambda: history.render(
+            history=self.page_history(src_uri), commit_url=self.settings.commit_url, title_of=self.title_of,
+            vocab=self.settings.vocabulary, page_url=page_url))
+        kind, key = self.page_kind(src_uri)
+        if kind in ("version", "compare"):
+            output = self._fill(output, self._content_slot, lambda: self._versions_body(kind, key, page_url))
+        return output
+
+    def _versions_body(self, kind: str, key: str, page_url: str) -> str:
+        context = self.version_pages.context(kind, key)
+        if kind == "compare":
+            titles = {g.id: g.title for a in (context["old_agenda"], context["new_agenda"]) for g in a.goals}
+            context["title_of"] = lambda goal_id: titles.get(goal_id, goal_id)
+
+        def body(text: str, prefix: str, levels: int) -> Markup:
+            return self.markdown.render(context["embed"](text, prefix, levels) if "embed" in context else text,
+                                        prefix)
+
+        return self.env.get_template(f"koers/{kind}.html").render(
+            context, page_url=page_url, vocab=self.settings.vocabulary, md=body,
+            results_markdown=_results_markdown)
+
+    @staticmethod
+    def _fill(output: str, slot: str, render: Any) -> str:
+        pattern = re.compile(rf'<div[^>]*\bid="{slot}"[^>]*></div>')
+        if not pattern.search(output):
+            return output
+        html = render()
+        return pattern.sub(lambda _: html, output, count=1)
 
     def diagram(self) -> Diagram:
         """The relations diagram of samenhang/, drawn once per build."""
@@ -325,3 +377,8 @@ class Project:
             rows.append({"goal": goal, "cells": [
                 [r for r in related if r.goal.theme == theme.id] for theme in self.agenda.themes]})
         return rows
+
+
+def _results_markdown(goal: Goal) -> str:
+    """A goal's results as the Markdown list under "We willen bereiken dat:"."""
+    return "We willen bereiken dat:\n\n" + "\n".join(f"- {' '.join(r.split())}" for r in goal.results)

@@ -13,6 +13,7 @@ import posixpath
 import re
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import nh3
@@ -119,3 +120,34 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters["rfc3339"] = lambda moment: moment.isoformat(timespec="seconds")
     env.globals["relative_url"] = relative_url
     return env
+
+
+_ID = re.compile(r'\bid="([^"]+)"')
+_LOCAL_HREF = re.compile(r'\bhref="#([^"]+)"')
+
+
+class MarkdownRenderer:
+    """Markdown → sanitised HTML with the site's own extensions, for bodies placed in larger pages.
+
+    `render(text, prefix)` prefixes every id the body defines (headings, footnotes) and the
+    links to them, so several bodies can share one page without colliding.
+    """
+
+    def __init__(self, extensions: list[Any], configs: dict[str, Any]) -> None:
+        import markdown
+
+        self._md = markdown.Markdown(extensions=extensions, extension_configs=configs)
+        self._done: dict[tuple[str, str], Markup] = {}
+
+    def render(self, text: str, prefix: str) -> Markup:
+        # Most bodies are the same in every version of the agenda; each is rendered once.
+        if (text, prefix) not in self._done:
+            self._done[(text, prefix)] = self._render(text, prefix)
+        return self._done[(text, prefix)]
+
+    def _render(self, text: str, prefix: str) -> Markup:
+        html = self._md.reset().convert(text)
+        own = set(_ID.findall(html))
+        html = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', html)
+        html = _LOCAL_HREF.sub(lambda m: f'href="#{prefix}-{m.group(1)}"' if m.group(1) in own else m.group(0), html)
+        return sanitize(html)

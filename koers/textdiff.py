@@ -19,6 +19,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from diff_match_patch import diff_match_patch
@@ -76,6 +77,7 @@ def normalise(text: str) -> str:
     return _clean(text).translate(_QUOTES)
 
 
+@lru_cache(maxsize=1 << 16)
 def comparable(text: str) -> tuple[str, ...]:
     """The tokens that count when comparing: normalised, whitespace left out.
 
@@ -135,6 +137,16 @@ def diff_words(old: str, new: str) -> list[Segment]:
     Equal runs show the new text's characters. Whitespace is collapsed, so
     joining the equal and inserted segments gives the new text on one line.
     """
+    return list(_diff_words(old, new))
+
+
+# The same texts are compared again and again (a goal's results in every version pair and
+# in every commit's history entry); a comparison never changes, so it is remembered.
+@lru_cache(maxsize=1 << 16)
+def _diff_words(old: str, new: str) -> tuple[Segment, ...]:
+    if old == new:
+        text = _clean(new)
+        return (Segment("equal", text),) if text else ()
     old_tokens, new_tokens = tokenize(_clean(old)), tokenize(_clean(new))
     encoder = _Encoder()
     dmp = _engine()
@@ -158,7 +170,7 @@ def diff_words(old: str, new: str) -> list[Segment]:
                 continue
             op = "equal"  # a space added between tokens is no change
         _append(segments, Segment(op, text))
-    return segments
+    return tuple(segments)
 
 
 def _append(segments: list[Segment], segment: Segment) -> None:

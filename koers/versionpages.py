@@ -89,6 +89,13 @@ class VersionPages:
         renames = self.versions.renames.get((old_id, new_id), {})
         return compare_agendas(self.versions.agendas[old_id], self.versions.agendas[new_id], renames=renames)
 
+    def head(self, kind: str, key: str) -> dict[str, Any]:
+        """What the Markdown head of a version or comparison page needs (title, banner)."""
+        if kind == "version":
+            return {"version": self.versions.get(key)}
+        old_id, new_id = key.split("/")
+        return {"old": self.versions.get(old_id), "new": self.versions.get(new_id)}
+
     def context(self, kind: str, key: str) -> dict[str, Any]:
         """What the template of a versions page needs."""
         versions = self.versions.versions
@@ -105,6 +112,8 @@ class VersionPages:
         old_id, new_id = key.split("/")
         old, new = self.versions.get(old_id), self.versions.get(new_id)
         return {"old": old, "new": new, "comparison": self.comparison(old_id, new_id),
+                "old_goals": {g.id: g for g in self.versions.agendas[old_id].goals},
+                "new_goals": {g.id: g for g in self.versions.agendas[new_id].goals},
                 "old_agenda": self.versions.agendas[old_id], "new_agenda": self.versions.agendas[new_id],
                 "version_url": version_url, "theme_title": _titles(self.versions.agendas[old_id],
                                                                     self.versions.agendas[new_id])}

@@ -142,7 +142,7 @@ def test_author_names_and_messages_are_text_never_markup(story) -> None:
     article = built.article("doelen/minder-dakloosheid/")
     assert "Herformuleer resultaat &lt;script&gt;alert(1)&lt;/script&gt;" in article
     assert "Zie *raadsbesluit* en [klik](javascript:alert(1))." in article
-    assert 'Jan **vet** &amp; "Co" [link](javascript:alert(1))' in article
+    assert "Jan **vet** &amp; &#34;Co&#34; [link](javascript:alert(1))" in article
     assert "<p>&lt;img src=x onerror=alert(1)&gt;</p>" in article
 
 

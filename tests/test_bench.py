@@ -1,0 +1,102 @@
+"""The benchmark's own correctness (never its timings): the generated repository and its builds."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.generate import GeneratedRepo, generate, git_env
+from bench.history_probe import measure
+from koers.loading import load_directory
+from tests.gitrepo import isolate_git_env
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    isolate_git_env(monkeypatch, tmp_path / "home")
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> GeneratedRepo:
+    return generate(tmp_path_factory.mktemp("bench") / "repo", themes=2, goals=6, commits=12, versions=2)
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, env=git_env(repo), capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_generated_repo_validates_at_head(tiny: GeneratedRepo) -> None:
+    agenda = load_directory(tiny.path)
+    assert sorted(g.id for g in agenda.goals) == sorted(tiny.goals)
+    assert len(agenda.themes) == 2
+    for goal in agenda.goals:
+        assert 3 <= len(goal.results) <= 8
+        assert len(goal.relations) <= 3
+
+
+def test_history_has_every_commit_and_version_tag(tiny: GeneratedRepo) -> None:
+    assert tiny.commits == 13
+    assert git(tiny.path, "rev-list", "--count", "HEAD").strip() == "13"
+    assert git(tiny.path, "tag", "--list").split() == ["v1", "v2"] == tiny.tags
+    declared = (tiny.path / "content" / "versions.yml").read_text("utf-8")
+    assert "ref: v1" in declared and "ref: v2" in declared
+    assert git(tiny.path, "rev-parse", "v2^{commit}") == git(tiny.path, "rev-parse", "HEAD")
+    assert git(tiny.path, "status", "--porcelain").strip() == ""
+
+
+def test_a_goal_file_was_renamed_with_git_rename_detection(tiny: GeneratedRepo) -> None:
+    assert tiny.renames
+    renamed = git(tiny.path, "log", "-M", "--diff-filter=R", "--name-status", "--format=", "--", "goals")
+    old, new = tiny.renames[0]
+    assert f"goals/{old}.md\tgoals/{new}.md" in renamed
+
+
+def test_every_commit_validates(tiny: GeneratedRepo) -> None:
+    """Not only HEAD: each intermediate state is a valid agenda too (relations follow renames)."""
+    from koers.loading import load_agenda
+    from koers.problems import errors_in
+
+    for sha in git(tiny.path, "rev-list", "HEAD").split():
+        paths = git(tiny.path, "ls-tree", "-r", "--name-only", sha, "--", "goals", "content/themas").split()
+        files = {p: subprocess.run(["git", "show", f"{sha}:{p}"], cwd=tiny.path, env=git_env(tiny.path),
+                                   capture_output=True, check=True).stdout for p in paths}
+        _, problems = load_agenda(files)
+        assert not errors_in(problems), (sha, problems)
+
+
+def test_plain_tree_has_one_page_per_goal(tiny: GeneratedRepo) -> None:
+    pages = sorted(p.stem for p in (tiny.path / "plain" / "doelen").glob("*.md"))
+    assert pages == sorted(tiny.goals)
+    assert tiny.plain_config.is_file() and tiny.dates_config.is_file()
+    assert "git-revision-date-localized" in tiny.dates_config.read_text("utf-8")
+    assert "hooks" not in tiny.plain_config.read_text("utf-8")
+
+
+def test_same_seed_gives_the_same_repository(tiny: GeneratedRepo, tmp_path: Path) -> None:
+    again = generate(tmp_path / "again", themes=2, goals=6, commits=12, versions=2)
+    assert git(again.path, "rev-parse", "HEAD") == git(tiny.path, "rev-parse", "HEAD")
+
+
+def test_history_probe_sees_every_page(tiny: GeneratedRepo) -> None:
+    found = measure(tiny.path)
+    # goals + themes + index, inleiding + samenhang
+    assert found["pages"] == 6 + 2 + 2 + 1
+    assert found["commits"] == 13
+    assert found["entries"] >= 12
+
+
+def test_koers_build_has_a_page_for_every_goal(tiny: GeneratedRepo, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+                          cwd=tiny.path, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for goal in tiny.goals:
+        assert (site / "doelen" / goal / "index.html").is_file(), goal
+    old, new = tiny.renames[0]
+    assert f"(was goals/{old}.md)" in (site / "doelen" / new / "index.html").read_text("utf-8")
