@@ -1,0 +1,1 @@
+"""Benchmarks of Koers at scale: a synthetic agenda repository and a runner (`make bench`)."""
