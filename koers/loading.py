@@ -8,6 +8,7 @@ Every problem of every file is collected before anything is built.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -82,14 +83,15 @@ def slugify(text: str) -> str:
 def load_agenda(files: Mapping[str, bytes], layout: Layout = Layout()) -> tuple[Agenda, list[Problem]]:
     """Validate all theme and goal files; return what is valid and every problem found."""
     problems: list[Problem] = []
-    theme_docs = _documents(files, layout.is_theme, "theme", problems)
-    goal_docs = _documents(files, layout.is_goal, "goal", problems)
+    theme_docs, theme_errors = _documents(files, layout.is_theme, "theme", problems)
+    goal_docs, goal_errors = _documents(files, layout.is_goal, "goal", problems)
     if not any(layout.is_goal(p) for p in files):
         problems.append(Problem(f"{layout.goals_dir}/", None, "there are no goal files yet; "
                                 "the site shows the themes without goals", "warning"))
 
-    themes = [_theme(i, d) for i, d in theme_docs.items() if not _check(d, "theme", problems)]
-    goals = [_goal(i, d) for i, d in goal_docs.items() if not _check(d, "goal", problems)]
+    themes = [_theme(i, d) for i, d in theme_docs.items() if not theme_errors[i]]
+    goals = [_goal(i, d) for i, d in goal_docs.items() if not goal_errors[i]]
+    problems += [p for found in (*theme_errors.values(), *goal_errors.values()) for p in found]
     theme_ids = sorted(theme_docs)
     goal_ids = sorted(goal_docs)
 
@@ -112,8 +114,11 @@ def load_agenda(files: Mapping[str, bytes], layout: Layout = Layout()) -> tuple[
     return Agenda(themes, goals, chapters), problems
 
 
-def _documents(files: Mapping[str, bytes], wanted, kind: str, problems: list[Problem]) -> dict[str, Document]:
+def _documents(files: Mapping[str, bytes], wanted, kind: str,
+               problems: list[Problem]) -> tuple[dict[str, Document], dict[str, tuple[Problem, ...]]]:
+    """The parsed files of one kind by id, and the schema problems of each."""
     docs: dict[str, Document] = {}
+    errors: dict[str, tuple[Problem, ...]] = {}
     seen: dict[str, str] = {}
     for path in sorted(files):
         if not wanted(path):
@@ -128,17 +133,21 @@ def _documents(files: Mapping[str, bytes], wanted, kind: str, problems: list[Pro
                                     "rename one of the files"))
             continue
         seen[stem] = path
-        doc, found = parse_document(path, files[path])
+        doc, found, invalid = _read(path, files[path], kind)
         problems += found
         if doc is not None:
-            docs[stem] = doc
-    return docs
+            docs[stem], errors[stem] = doc, invalid
+    return docs, errors
 
 
-def _check(doc: Document, kind: str, problems: list[Problem]) -> list[Problem]:
-    found = validate(doc.path, doc.data, kind, doc.line)
-    problems += found
-    return found
+# Versions read the same file contents again and again (most goals do not change between
+# versions); parsing and validating a given text gives the same answer every time.
+@lru_cache(maxsize=1 << 15)
+def _read(path: str, raw: bytes, kind: str) -> tuple[Document | None, tuple[Problem, ...], tuple[Problem, ...]]:
+    """Parse one file and check it against schema `kind` (the Document is shared: do not mutate)."""
+    doc, found = parse_document(path, raw)
+    invalid = tuple(validate(path, doc.data, kind, doc.line)) if doc is not None else ()
+    return doc, tuple(found), invalid
 
 
 def _chapters(files: Mapping[str, bytes], layout: Layout) -> tuple[list[Chapter], list[Problem]]:
@@ -146,9 +155,9 @@ def _chapters(files: Mapping[str, bytes], layout: Layout) -> tuple[list[Chapter]
     problems: list[Problem] = []
     chapters = []
     for path in sorted(p for p in files if layout.is_chapter(p)):
-        doc, found = parse_document(path, files[path])
-        problems += found
-        if doc is not None and not _check(doc, "chapter", problems):
+        doc, found, invalid = _read(path, files[path], "chapter")
+        problems += [*found, *invalid]
+        if doc is not None and not invalid:
             chapter_id = path.removeprefix(layout.docs_dir + "/")
             chapters.append(Chapter(chapter_id, doc.data["title"].strip(), doc.body.strip(), path))
     return chapters, problems

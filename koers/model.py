@@ -74,27 +74,30 @@ class Agenda:
     themes: list[Theme] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
     chapters: list[Chapter] = field(default_factory=list)
+    # Lookups built once: pages ask for every goal's relations, which must not cost O(goals²).
+    _related: dict[str, list[RelatedGoal]] | None = field(default=None, init=False, repr=False, compare=False)
+    _by_id: dict[str, Goal] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        position = {t.id: i for i, t in enumerate(sorted(self.themes, key=lambda t: (t.order, t.id)))}
         self.themes.sort(key=lambda t: (t.order, t.id))
-        self.goals.sort(key=lambda g: (self.theme_position(g.theme), g.order, g.id))
+        self.goals.sort(key=lambda g: (position.get(g.theme, len(self.themes)), g.order, g.id))
 
     def in_document(self, document: tuple[str, ...]) -> Agenda:
         """The same agenda with only the chapters `document` names, in its order."""
         by_id = {c.id: c for c in self.chapters}
         return Agenda(list(self.themes), list(self.goals), [by_id[i] for i in document if i in by_id])
 
-    def theme_position(self, theme_id: str) -> int:
-        for index, theme in enumerate(self.themes):
-            if theme.id == theme_id:
-                return index
-        return len(self.themes)
-
     def theme(self, theme_id: str) -> Theme:
         return next(t for t in self.themes if t.id == theme_id)
 
     def goal(self, goal_id: str) -> Goal:
-        return next(g for g in self.goals if g.id == goal_id)
+        return self.goals_by_id()[goal_id]
+
+    def goals_by_id(self) -> dict[str, Goal]:
+        if self._by_id is None:
+            self._by_id = {g.id: g for g in self.goals}
+        return self._by_id
 
     def goals_of(self, theme_id: str) -> list[Goal]:
         """The goals of a theme, in their declared order."""
@@ -102,7 +105,7 @@ class Agenda:
 
     def relations(self) -> list[tuple[Goal, Goal, str]]:
         """Every declared relation once, as (declaring goal, other goal, note)."""
-        by_id = {g.id: g for g in self.goals}
+        by_id = self.goals_by_id()
         return [
             (goal, by_id[rel.goal], rel.note)
             for goal in self.goals
@@ -116,14 +119,15 @@ class Agenda:
         A relation written on goal A towards B shows on both A and B. When both
         files declare the relation, the note of `goal_id`'s own file wins.
         """
-        found: dict[str, RelatedGoal] = {}
-        for source, target, note in self.relations():
-            if source.id == goal_id:
-                found[target.id] = RelatedGoal(target, note, declared_here=True)
-            elif target.id == goal_id and source.id not in found:
-                found[source.id] = RelatedGoal(source, note, declared_here=False)
-        order = {g.id: i for i, g in enumerate(self.goals)}
-        return sorted(found.values(), key=lambda r: order[r.goal.id])
+        if self._related is None:
+            found: dict[str, dict[str, RelatedGoal]] = {}
+            for source, target, note in self.relations():
+                found.setdefault(source.id, {})[target.id] = RelatedGoal(target, note, declared_here=True)
+            for source, target, note in self.relations():
+                found.setdefault(target.id, {}).setdefault(source.id, RelatedGoal(source, note, declared_here=False))
+            order = {g.id: i for i, g in enumerate(self.goals)}
+            self._related = {g: sorted(r.values(), key=lambda r: order[r.goal.id]) for g, r in found.items()}
+        return list(self._related.get(goal_id, []))
 
     def related_by_theme(self, goal_id: str) -> list[tuple[Theme, list[RelatedGoal]]]:
         """`related` grouped by the theme of the other goal, themes in order."""

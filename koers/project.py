@@ -279,7 +279,7 @@ class Project:
         if stem.startswith("vergelijk/"):
             return "compare", stem[10:]
         folder, _, name = stem.rpartition("/")
-        if folder == self.urls.item_slug and any(g.id == name for g in self.agenda.goals):
+        if folder == self.urls.item_slug and name in self.agenda.goals_by_id():
             return "goal", name
         if folder == self.urls.group_slug and any(t.id == name for t in self.agenda.themes):
             return "theme", name
