@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
+import json
 import os
 import random
 import shutil
@@ -585,6 +587,31 @@ def generate(dest: Path, *, themes: int = 8, goals: int = 250, commits: int | No
     return GeneratedRepo(dest, [t.id for t in gen.themes], list(gen.ids), commits + 1,
                          [f"v{k}" for k in range(1, versions + 1)] if commits else [], gen.renames, gen.moves,
                          time.perf_counter() - started)
+
+
+STAMP = ".git/koers-bench.json"
+
+
+def generate_or_reuse(dest: Path, **params: int) -> tuple[GeneratedRepo, bool]:
+    """`generate` into `dest`, or reuse what an earlier call made there with the same parameters.
+
+    Generation is deterministic, so a repository with the same parameters made by this same
+    generator (compared by the hash of this file) is the same repository; reusing it also leaves
+    alone anyone who is reading it meanwhile. Returns the repository and whether it was reused.
+    """
+    dest = Path(dest)
+    key = {"params": params, "generator": hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}
+    stamp = dest / STAMP
+    if stamp.is_file():
+        found = json.loads(stamp.read_text("utf-8"))
+        if found.get("key") == key:
+            made = GeneratedRepo(**{**found["repo"], "path": dest,
+                                    "renames": [tuple(r) for r in found["repo"]["renames"]]})
+            return made, True
+    shutil.rmtree(dest, ignore_errors=True)
+    made = generate(dest, **params)
+    stamp.write_text(json.dumps({"key": key, "repo": {**made.__dict__, "path": str(dest)}}), "utf-8")
+    return made, False
 
 
 def _goal_ops(stream: _Stream, gen: _Generator, goal: GoalState) -> list[bytes]:

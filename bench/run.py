@@ -51,7 +51,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.generate import DATES_CONFIG, PLAIN_CONFIG, generate, git_env  # noqa: E402
+from bench.generate import DATES_CONFIG, PLAIN_CONFIG, generate_or_reuse, git_env  # noqa: E402
 from koers.loading import load_directory  # noqa: E402
 
 WORK = REPO / "bench" / "work"
@@ -178,13 +178,17 @@ def bench_size(goals: int, runs: int, env: dict[str, str], log, info: dict[str, 
     """Generate the repository for `goals` and run every step, interleaved."""
     started = time.perf_counter()
     repo, out = WORK / f"g{goals}", WORK / f"g{goals}-site"
-    shutil.rmtree(repo, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
-    made = generate(repo, themes=8, goals=goals, commits=2 * goals, versions=5)
+    made, reused = generate_or_reuse(repo, themes=8, goals=goals, commits=2 * goals, versions=5)
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=repo, env=env, capture_output=True, text=True,
+                           check=True).stdout
+    if dirty:  # a reused repository must be exactly as generated
+        shutil.rmtree(repo)
+        made, reused = generate_or_reuse(repo, themes=8, goals=goals, commits=2 * goals, versions=5)
     agenda = load_directory(repo)  # the generated content must be valid at HEAD
     assert len(agenda.goals) == goals, "the generator lost goals"
-    log(f"G={goals}: generated {made.commits} commits, {len(made.tags)} tags, {len(made.renames)} renames, "
-        f"{made.moves} moves in {made.seconds:.1f} s")
+    log(f"G={goals}: {'reusing' if reused else 'generated'} {made.commits} commits, {len(made.tags)} tags, "
+        f"{len(made.renames)} renames, {made.moves} moves (generated in {made.seconds:.1f} s)")
     result = SizeResult(goals, made.commits, len(made.themes), len(made.tags), made.seconds, len(made.renames),
                         made.moves, {step: [] for step in STEPS}, info["date"], info["koers"])
     cmds = commands(repo, out)

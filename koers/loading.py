@@ -8,11 +8,11 @@ Every problem of every file is collected before anything is built.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .frontmatter import Document, parse_document
