@@ -149,3 +149,11 @@ class AgendaSite:
         if check:
             assert proc.returncode == 0, result.output
         return result
+
+    def build_fails(self, message: str) -> BuildResult:
+        """Build, expecting failure with `message` in the output and no site written."""
+        result = self.build(check=False)
+        assert result.returncode != 0, result.output
+        assert message in result.output
+        assert not (result.site / "index.html").exists()
+        return result

@@ -156,9 +156,7 @@ def test_bad_content_fails_the_build_naming_file_and_field(tmp_path: Path, path:
                                                            message: str) -> None:
     site = AgendaSite(tmp_path)
     site.write(path, text)
-    result = site.build(check=False)
-    assert result.returncode != 0
-    assert message in result.output
+    site.build_fails(message)
 
 
 def test_agenda_csv_has_one_row_per_result_with_goal_and_theme(built) -> None:
