@@ -445,7 +445,9 @@ def write_results(block: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark Koers builds at scale (see bench/RESULTS.md).")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[250, 1000, 4000], help="numbers of goals")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[250, 1000, 4000],
+                        help="numbers of goals; none (with --no-serve) only rewrites the report from "
+                        "bench/work/results.json")
     parser.add_argument("--runs", type=int, default=3, help="counted runs per step (after one warm-up round)")
     parser.add_argument("--no-serve", action="store_true", help="skip the `mkdocs serve` measurement")
     parser.add_argument("--no-write", action="store_true",
