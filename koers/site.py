@@ -53,7 +53,6 @@ class SiteMap:
 
 
 SAMENHANG_SRC = "samenhang.md"
-SAMENHANG_URL = "samenhang/"
 DIAGRAM = "samenhang/relaties.svg"
 AGENDA_JSON = "data/agenda.json"
 AGENDA_CSV = "data/agenda.csv"
