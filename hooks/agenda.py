@@ -32,7 +32,7 @@ def _current() -> Project:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _project
-    root = Path(config.config_file_path).parent
+    root = Path(config.config_file_path).resolve().parent
     try:
         settings = read_settings(config.extra, repo_url=config.repo_url, edit_uri=config.edit_uri,
                                  site_url=config.site_url)

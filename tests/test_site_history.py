@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import html
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -242,3 +245,26 @@ def test_uncommitted_edits_are_flagged_and_committed_history_still_shown(tmp_pat
     assert "nog niet zijn vastgelegd" in article
     assert entry_subjects(article) == ["Eerste versie"]
     assert "nog niet zijn vastgelegd" not in built.article("doelen/meer-woningen/")
+
+
+def test_an_agenda_in_a_subfolder_built_with_a_relative_config_path(tmp_path: Path) -> None:
+    """`mkdocs build -f gemeente/mkdocs.yml` from the top of a larger repository: only the
+    agenda's own folders make its history, and the relative config path is no problem."""
+    repo = GitRepo(tmp_path)
+    site = AgendaSite(tmp_path / "gemeente")
+    repo.write("README.md", "Een grotere repository.\n")
+    repo.commit("Eerste versie", date="2017-06-26T10:00:00+02:00")
+    site.write("goals/meer-bewegen.md", goal_file("Meer bewegen, ook in de winter", "gezondheid", "meer", 1,
+                                                  ["x."]))
+    repo.commit("Bewegen ook in de winter", date="2017-07-26T10:00:00+02:00")
+    repo.write("README.md", "Een grotere repository, nu met uitleg.\n")
+    repo.commit("Uitleg buiten de agenda", date="2017-08-26T10:00:00+02:00")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", "gemeente/mkdocs.yml"],
+                          cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = (tmp_path / "gemeente" / "site" / "doelen" / "meer-bewegen" / "index.html").read_text("utf-8")
+    section = history_section(page)
+    assert "Bewegen ook in de winter" in section and "Eerste versie" in section
+    assert "Uitleg buiten de agenda" not in (tmp_path / "gemeente" / "site" / "wijzigingen" / "index.html"
+                                             ).read_text("utf-8")
