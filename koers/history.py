@@ -301,7 +301,7 @@ class History:
         return self._index
 
 
-def read_history(root: Path | str, *, paths: Sequence[str] = ()) -> History:
+def read_history(root: Path | str, *, paths: Sequence[str] = (), local_paths: Sequence[str] = ()) -> History:
     """Read the change history of the git repository containing `root`.
 
     Starts three git processes (``rev-parse``, ``log``, ``status``) however
@@ -314,6 +314,9 @@ def read_history(root: Path | str, *, paths: Sequence[str] = ()) -> History:
         paths: Optional git pathspecs, relative to the top level, that limit
             which changes and commits are listed, e.g. ``["content", "goals"]``.
             A file renamed into them from outside shows as added.
+        local_paths: Like `paths`, but relative to `root`; a project inside a
+            larger repository (``examples/x``) names its own folders this way
+            without a separate call to learn where it lies.
 
     Returns:
         The history; with ``available=False`` when `root` is not in a git work
@@ -324,7 +327,7 @@ def read_history(root: Path | str, *, paths: Sequence[str] = ()) -> History:
         TypeError: `paths` is a single string instead of a sequence.
         GitError: git failed inside a repository.
     """
-    if isinstance(paths, str):
+    if isinstance(paths, str) or isinstance(local_paths, str):
         raise TypeError("paths must be a sequence of pathspecs, not a string")
     root = Path(root)
     if not root.is_dir():
@@ -341,6 +344,10 @@ def read_history(root: Path | str, *, paths: Sequence[str] = ()) -> History:
     toplevel_line, shallow_line = _decode_path(out).rstrip("\n").rsplit("\n", 1)
     toplevel = Path(toplevel_line)
 
+    if local_paths:
+        inside = root.resolve().relative_to(toplevel.resolve()).as_posix()
+        prefix = "" if inside == "." else inside + "/"
+        paths = sorted({*paths, *(prefix + p if p != "." else inside for p in local_paths)})
     spec = ["--", *paths]
     log = run_git([*_LOG_ARGS, *spec], toplevel)
     status = run_git(

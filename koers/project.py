@@ -117,12 +117,10 @@ class Project:
         """Read the git history once; return a warning when there is none, raise on a shallow clone."""
         layout = self.settings.layout
         docs = self.docs_dir.relative_to(self.root).as_posix()
-        history = read_history(self.root, paths=[])
+        history = read_history(self.root, local_paths=sorted({docs, layout.goals_dir, layout.themes_dir}))
         if history.toplevel is not None:
             inside = self.root.resolve().relative_to(history.toplevel.resolve()).as_posix()
             self.prefix = "" if inside == "." else inside + "/"
-            history = read_history(self.root, paths=sorted({self.prefix + p for p in (docs, layout.goals_dir,
-                                                                                     layout.themes_dir)}))
         self.changelog = ChangeLog(history, self.prefix + layout.goals_dir, self.prefix + layout.themes_dir)
         if history.available and history.shallow and not self.settings.accept_partial_history:
             raise ContentError([Problem("git", None, SHALLOW_CLONE)])

@@ -570,6 +570,8 @@ def test_user_configuration_does_not_change_the_result(repo: GitRepo) -> None:
 
     assert read_history(repo.path, paths=["goals"]) == clean
     assert read_history(repo.path / "goals", paths=["goals"]) == clean
+    assert read_history(repo.path / "goals", local_paths=["."]) == clean
+    assert read_history(repo.path, local_paths=["goals"]) == clean
     assert read_history(repo.path, paths=["goals/b.md"]) == clean_file
     assert [c.subject for c in clean_file.commits] == ["Rename"]
     assert [c.subject for c in clean.commits] == ["Merge side", "Rename", "Base"]
