@@ -223,7 +223,8 @@ class Project:
 
     # -- structure ---------------------------------------------------------------------------
     def generated_pages(self) -> list[GeneratedPage]:
-        pages = [*generated_pages(self.agenda, self.urls), *self.version_pages.generated_pages()]
+        pages = [*generated_pages(self.agenda, self.urls, nav_limit=self.settings.nav_limit),
+                 *self.version_pages.generated_pages()]
         if self.phases is not None:
             pages.append(GeneratedPage(PROCES_SRC, "", "proces", "proces"))
         return pages
@@ -240,7 +241,7 @@ class Project:
         return files
 
     def nav(self, nav: list[Any] | None) -> list[Any] | None:
-        return expand_nav(nav, self.agenda, self.urls) if nav else nav
+        return expand_nav(nav, self.agenda, self.urls, nav_limit=self.settings.nav_limit) if nav else nav
 
     def source_of(self, src_uri: str) -> str:
         """The repository path an editor changes to change page `src_uri`."""

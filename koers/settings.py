@@ -13,6 +13,7 @@ from typing import Any
 
 from .loading import Layout
 from .problems import ContentError, Problem
+from .site import NAV_LIMIT
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -66,6 +67,7 @@ class Settings:
     licence: str = ""
     licence_url: str | None = None
     layout: Layout = field(default_factory=Layout)
+    nav_limit: int = NAV_LIMIT
 
     def edit_url(self, source: str) -> str | None:
         """The forge URL that opens `source` (a repository path) in the web editor."""
@@ -84,7 +86,8 @@ def read_settings(extra: dict[str, Any], *, repo_url: str | None = None, edit_ur
     if not isinstance(raw, dict):
         raise ContentError([Problem(source, None, "missing 'extra: koers:' settings (municipality, title, …)")])
     known = {"municipality", "title", "period", "credit", "colours", "logo", "themes_dir", "goals_dir",
-             "accept_partial_history", "vocabulary", "licence", "licence_url", "relations_note", "document"}
+             "accept_partial_history", "vocabulary", "licence", "licence_url", "relations_note", "document",
+             "nav_limit"}
     for key in sorted(set(raw) - known, key=str):
         problems.append(Problem(source, None, f"unknown setting 'extra.koers.{key}'; "
                                 f"known: {', '.join(sorted(known))}"))
@@ -92,16 +95,29 @@ def read_settings(extra: dict[str, Any], *, repo_url: str | None = None, edit_ur
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             problems.append(Problem(source, None, f"'extra.koers.{key}' must be a text"))
     colours = raw.get("colours") or {}
+    if not isinstance(colours, dict):
+        problems.append(Problem(source, None, "'extra.koers.colours' must be a mapping with 'primary' and/or "
+                                f"'accent' (got {colours!r})"))
+        colours = {}
     for name in ("primary", "accent"):
         value = colours.get(name)
         if value is not None and not (isinstance(value, str) and _COLOUR.match(value)):
             problems.append(Problem(source, None, f"'extra.koers.colours.{name}' must be a colour like "
                                     f"'#1f4e79' (got {value!r})"))
-    vocabulary = _vocabulary(raw.get("vocabulary") or {}, source, problems)
+    vocabulary_raw = raw.get("vocabulary") or {}
+    if not isinstance(vocabulary_raw, dict):
+        problems.append(Problem(source, None, "'extra.koers.vocabulary' must be a mapping with group, item "
+                                f"and item_slug (got {vocabulary_raw!r})"))
+        vocabulary_raw = {}
+    vocabulary = _vocabulary(vocabulary_raw, source, problems)
     document = raw.get("document", ["koers:themas"])
     if not isinstance(document, list) or not all(isinstance(d, str) for d in document):
         problems.append(Problem(source, None, "'extra.koers.document' must be a list of chapter files and "
                                 "'koers:themas', in reading order"))
+    nav_limit = raw.get("nav_limit", Settings.nav_limit)
+    if isinstance(nav_limit, bool) or not isinstance(nav_limit, int) or nav_limit < 0:
+        problems.append(Problem(source, None, "'extra.koers.nav_limit' must be a whole number, 0 or more: "
+                                f"the most goals the navigation lists (got {nav_limit!r})"))
     if problems:
         raise ContentError(problems)
     base = repo_url.rstrip("/") if repo_url else None
@@ -128,6 +144,7 @@ def read_settings(extra: dict[str, Any], *, repo_url: str | None = None, edit_ur
         licence=str(raw.get("licence") or ""),
         licence_url=raw.get("licence_url"),
         layout=Layout(raw.get("themes_dir", "content/themas"), raw.get("goals_dir", "goals")),
+        nav_limit=nav_limit,
     )
 
 
@@ -140,6 +157,10 @@ def _vocabulary(raw: dict[str, Any], source: str, problems: list[Problem]) -> Vo
     terms = {}
     for name in ("group", "item"):
         given = raw.get(name) or {}
+        if not isinstance(given, dict):
+            problems.append(Problem(source, None, f"'extra.koers.vocabulary.{name}' must be a mapping with "
+                                    f"singular, plural and article (got {given!r})"))
+            given = {}
         fallback: Term = getattr(default, name)
         values = {key: given.get(key, getattr(fallback, key)) for key in ("singular", "plural", "article")}
         for key, value in values.items():

@@ -17,6 +17,16 @@ from .model import Agenda
 NAV_THEMES = "koers:themas"
 """Placeholder in mkdocs.yml's nav, replaced by the themes with their goals."""
 
+NAV_LIMIT = 100
+"""Goals are listed in the navigation under their theme while the agenda has at most this many.
+
+Material renders the whole navigation into every page, so listing every goal makes each page
+grow with the number of goals and the build with its square (bench/RESULTS.md: at 4000 goals a
+plain Material build takes 14 times as long as at 1000). Beyond a hundred links a sidebar no
+longer helps a reader find anything either; above the limit the navigation lists the themes,
+and each theme's page is the list of its goals. `extra.koers.nav_limit` changes it.
+"""
+
 
 @dataclass(frozen=True)
 class GeneratedPage:
@@ -26,6 +36,7 @@ class GeneratedPage:
     markdown: str
     kind: str
     key: str
+    listed: bool = True  # False: reached from another page, on purpose not in the navigation
 
 
 @dataclass(frozen=True)
@@ -62,27 +73,40 @@ PROCES_SRC = "proces.md"
 FEED = "wijzigingen/feed.xml"
 
 
-def generated_pages(agenda: Agenda, urls: SiteMap) -> list[GeneratedPage]:
+def goals_in_nav(agenda: Agenda, limit: int = NAV_LIMIT) -> bool:
+    """Whether the navigation lists the goals under their themes (see `NAV_LIMIT`)."""
+    return len(agenda.goals) <= limit
+
+
+def generated_pages(agenda: Agenda, urls: SiteMap, *, nav_limit: int = NAV_LIMIT) -> list[GeneratedPage]:
     """One page per goal (its Markdown body as content), plus the relations overview and the change log."""
-    pages = [GeneratedPage(urls.goal_src(g.id), g.body, "goal", g.id) for g in agenda.goals]
+    listed = goals_in_nav(agenda, nav_limit)
+    pages = [GeneratedPage(urls.goal_src(g.id), g.body, "goal", g.id, listed) for g in agenda.goals]
     pages.append(GeneratedPage(SAMENHANG_SRC, "", "samenhang", "samenhang"))
     pages.append(GeneratedPage(WIJZIGINGEN_SRC, "", "wijzigingen", "wijzigingen"))
     pages.append(GeneratedPage(OPEN_DATA_SRC, "", "opendata", "opendata"))
     return pages
 
 
-def expand_nav(nav: list[Any], agenda: Agenda, urls: SiteMap) -> list[Any]:
-    """Replace the ``koers:themas`` placeholder with each theme and its goals in order."""
-    themes = [
-        {theme.title: [urls.theme_src(theme.id), *(urls.goal_src(g.id) for g in agenda.goals_of(theme.id))]}
-        for theme in agenda.themes
-    ]
+def expand_nav(nav: list[Any], agenda: Agenda, urls: SiteMap, *, nav_limit: int = NAV_LIMIT) -> list[Any]:
+    """Replace the ``koers:themas`` placeholder with each theme and its goals in order.
+
+    Above `nav_limit` goals the placeholder becomes the themes alone (see `NAV_LIMIT`).
+    """
+    if not goals_in_nav(agenda, nav_limit):
+        themes: list[Any] = [{theme.title: urls.theme_src(theme.id)} for theme in agenda.themes]
+    else:
+        themes = [
+            {theme.title: [urls.theme_src(theme.id), *(urls.goal_src(g.id) for g in agenda.goals_of(theme.id))]}
+            for theme in agenda.themes
+        ]
     expanded: list[Any] = []
     for item in nav:
         if item == NAV_THEMES:
             expanded.extend(themes)
         elif isinstance(item, dict):
-            expanded.append({k: expand_nav(v, agenda, urls) if isinstance(v, list) else v for k, v in item.items()})
+            expanded.append({k: expand_nav(v, agenda, urls, nav_limit=nav_limit) if isinstance(v, list) else v
+                             for k, v in item.items()})
         else:
             expanded.append(item)
     return expanded

@@ -65,8 +65,9 @@ class VersionPages:
 
     def generated_pages(self) -> list[GeneratedPage]:
         pages = [GeneratedPage(VERSIES_SRC, "", "versies", "versies")]
-        pages += [GeneratedPage(f"versies/{v.id}.md", "", "version", v.id) for v in self.versions.versions]
-        pages += [GeneratedPage(f"vergelijk/{old.id}/{new.id}.md", "", "compare", f"{old.id}/{new.id}")
+        pages += [GeneratedPage(f"versies/{v.id}.md", "", "version", v.id, listed=False)
+                  for v in self.versions.versions]
+        pages += [GeneratedPage(f"vergelijk/{old.id}/{new.id}.md", "", "compare", f"{old.id}/{new.id}", listed=False)
                   for old, new in self.versions.pairs()]
         return pages
 

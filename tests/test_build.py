@@ -65,6 +65,22 @@ def test_navigation_is_derived_from_the_content(built) -> None:
     assert positions == sorted(positions)
 
 
+def test_above_the_nav_limit_the_navigation_lists_themes_and_theme_pages_list_goals(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.config["extra"]["koers"]["nav_limit"] = 2  # the fixture has three goals
+    site.write_config()
+    built = site.build()
+    html = built.html("inleiding/")
+    nav = html[html.index('<nav class="md-nav md-nav--primary"'):html.index('<div class="md-content"')]
+    assert "themas/wonen/" in nav and "themas/gezondheid/" in nav
+    assert "doelen/" not in nav
+    assert "Minder inwoners zijn dakloos" in built.article("doelen/minder-dakloosheid/")  # still published
+    assert 'href="../../doelen/minder-dakloosheid/"' in built.article("themas/wonen/")
+    # Left out on purpose, so MkDocs does not list them as forgotten.
+    assert "not included in the \"nav\"" in built.output  # the fixture's nav leaves out wijzigingen.md …
+    assert "- doelen/" not in built.output
+
+
 def test_adding_a_goal_file_adds_its_page_nav_entry_and_data(tmp_path: Path) -> None:
     site = AgendaSite(tmp_path)
     site.write("goals/meer-groen.md", goal_file("Meer groen in de wijk", "wonen", "meer", 3, ["er bomen zijn."]))
