@@ -137,17 +137,25 @@ class MarkdownRenderer:
         import markdown
 
         self._md = markdown.Markdown(extensions=extensions, extension_configs=configs)
+        self._converted: dict[str, tuple[str, frozenset[str]]] = {}
         self._done: dict[tuple[str, str], Markup] = {}
 
     def render(self, text: str, prefix: str) -> Markup:
-        # Most bodies are the same in every version of the agenda; each is rendered once.
-        if (text, prefix) not in self._done:
-            self._done[(text, prefix)] = self._render(text, prefix)
-        return self._done[(text, prefix)]
+        # Most bodies are the same in every version of the agenda, and one body shows under
+        # several prefixes (a goal in each version document): each text is converted once.
+        key = (text, prefix)
+        if key not in self._done:
+            self._done[key] = self._prefixed(text, prefix)
+        return self._done[key]
 
-    def _render(self, text: str, prefix: str) -> Markup:
-        html = self._md.reset().convert(text)
-        own = set(_ID.findall(html))
+    def _prefixed(self, text: str, prefix: str) -> Markup:
+        if text not in self._converted:
+            html = str(sanitize(self._md.reset().convert(text)))
+            self._converted[text] = html, frozenset(_ID.findall(html))
+        html, own = self._converted[text]
+        if not own:
+            return Markup(html)
+        # `prefix` is a slug chosen by Koers (never contributed text), so the sanitised HTML stays safe.
         html = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', html)
         html = _LOCAL_HREF.sub(lambda m: f'href="#{prefix}-{m.group(1)}"' if m.group(1) in own else m.group(0), html)
-        return sanitize(html)
+        return Markup(html)
