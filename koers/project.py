@@ -20,7 +20,7 @@ from .frontmatter import parse_document
 from .history import read_history
 from .loading import Layout, load_agenda, raise_for_errors, read_worktree
 from .model import Agenda, Goal
-from .pagehistory import ChangeLog, PageHistory
+from .pagehistory import ChangeLog, LogEntry, PageHistory
 from .planning import PLANNING_FILE, Phase, parse_planning, timeline
 from .problems import ContentError, Problem
 from .render import AMSTERDAM, MarkdownRenderer, make_environment, month_label, sanitize
@@ -84,6 +84,7 @@ class Project:
         self._diagram: Diagram | None = None
         self._titles: dict[str, str] = {}
         self._histories: dict[str, PageHistory] = {}
+        self._log: list[LogEntry] | None = None
         # Marks where a page's history goes; random, so contributed text cannot place one.
         self._slot = f"koers-history-{secrets.token_hex(8)}"
         self._content_slot = f"koers-content-{secrets.token_hex(8)}"
@@ -209,12 +210,16 @@ class Project:
             self._titles[path] = str(title) if title else path.rsplit("/", 1)[-1].removesuffix(".md")
         return self._titles[path]
 
+    def log_entries(self) -> list[LogEntry]:
+        """Every content commit, newest first (for wijzigingen/ and the feed; computed once)."""
+        if self._log is None:
+            self._log = self.changelog.site_log(self._page_of) if self.changelog else []
+        return self._log
+
     def site_log(self) -> list[dict[str, Any]]:
         """The site-wide change log, grouped by month (newest first)."""
-        if self.changelog is None:
-            return []
         months: list[dict[str, Any]] = []
-        for entry in self.changelog.site_log(self._page_of):
+        for entry in self.log_entries():
             label = month_label(entry.commit.date)
             if not months or months[-1]["label"] != label:
                 months.append({"label": label, "entries": []})
@@ -234,7 +239,7 @@ class Project:
         files = {AGENDA_JSON: agenda_json(self.agenda, self.urls), AGENDA_CSV: agenda_csv(self.agenda, self.urls),
                  DIAGRAM: self.diagram().svg, **self.version_pages.data_files()}
         if self.settings.site_url:
-            entries = self.changelog.site_log(self._page_of) if self.changelog else []
+            entries = self.log_entries()
             files[FEED] = self.env.get_template("feed.xml").render(
                 entries=entries[:50], settings=self.settings, site_url=self.settings.site_url.rstrip("/") + "/",
                 updated=entries[0].commit.date if entries else None)
@@ -324,10 +329,11 @@ class Project:
     def finish_page(self, src_uri: str, page_url: str, output: str) -> str:
         """Put the generated HTML parts into the finished page.
 
-        The change history, a version document and a comparison are escaped HTML from
-        templates, long at scale; placed here they skip Markdown, the sanitiser and the
-        search index (a commit message is no answer to a reader's search, and the texts of
-        versions are searchable on their own pages).
+        The change history, a version document, a comparison, the samenhang matrix and the
+        site-wide change log are escaped HTML from templates, long at scale; placed here they
+        skip Markdown, the sanitiser and the search index (a commit message is no answer to a
+        reader's search, and the texts of versions and the goals of the matrix are searchable
+        on their own pages).
         """
         history = self.env.get_template("koers/history.html")
         output = self._fill(output, self._slot, lambda: history.render(
@@ -336,6 +342,16 @@ class Project:
         kind, key = self.page_kind(src_uri)
         if kind in ("version", "compare"):
             output = self._fill(output, self._content_slot, lambda: self._versions_body(kind, key, page_url))
+        elif kind == "samenhang":
+            output = self._fill(output, self._content_slot, lambda: self.env.get_template("koers/samenhang.html")
+                                .render(agenda=self.agenda, matrix=self.matrix(), vocab=self.settings.vocabulary,
+                                        page_url=page_url, goal_url=self.urls.goal_url))
+        elif kind == "wijzigingen":
+            months = self.site_log()
+            template = self.env.get_template("koers/wijzigingen.html")
+            pattern = re.compile(rf'<div[^>]*\bid="{self._content_slot}-(\d+)"[^>]*></div>')
+            output = pattern.sub(lambda m: template.render(month=months[int(m.group(1)) - 1], page_url=page_url,
+                                                           commit_url=self.settings.commit_url), output)
         return output
 
     def _versions_body(self, kind: str, key: str, page_url: str) -> str:

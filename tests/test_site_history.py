@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import subprocess
@@ -268,3 +269,13 @@ def test_an_agenda_in_a_subfolder_built_with_a_relative_config_path(tmp_path: Pa
     assert "Bewegen ook in de winter" in section and "Eerste versie" in section
     assert "Uitleg buiten de agenda" not in (tmp_path / "gemeente" / "site" / "wijzigingen" / "index.html"
                                              ).read_text("utf-8")
+
+
+def test_the_change_log_and_matrix_are_on_their_pages_but_not_in_the_search_index(story) -> None:
+    _, built = story
+    index = json.dumps(built.json("search/search_index.json"), ensure_ascii=False)
+    assert "Zet nazorg eerder" in built.article("wijzigingen/")
+    assert "Zet nazorg eerder" not in index
+    assert "Hernoem het doel over woningen" not in index
+    assert "koers-matrix" in built.article("samenhang/")
+    assert "Minder inwoners zijn dakloos" in index  # the goals themselves are found
