@@ -52,6 +52,7 @@ if str(REPO) not in sys.path:  # `python bench/generate.py` as well as `python -
     sys.path.insert(0, str(REPO))
 
 from koers.loading import slugify  # noqa: E402
+from koers.site import NAV_LIMIT  # noqa: E402
 from tests.gitrepo import _REPO_VARIABLES, hermetic_env  # noqa: E402
 from tests.sitebuild import MKDOCS_YML  # noqa: E402
 
@@ -60,6 +61,7 @@ START = datetime(2017, 6, 26, 20, 30, tzinfo=AMSTERDAM)
 SPAN = timedelta(days=4 * 365)
 PLAIN_CONFIG = "mkdocs-plain.yml"
 DATES_CONFIG = "mkdocs-dates.yml"
+FULLNAV_CONFIG = "mkdocs-plain-fullnav.yml"
 PROJECT_LINKS = ("overrides", "hooks")  # linked, not copied: see the module docstring
 VERSIONS_HEADER = "# Versions of the agenda, oldest first (koers/schemas/versions.schema.json).\n"
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -178,6 +180,10 @@ class GeneratedRepo:
     @property
     def dates_config(self) -> Path:
         return self.path / DATES_CONFIG
+
+    @property
+    def fullnav_config(self) -> Path:
+        return self.path / FULLNAV_CONFIG
 
 
 class _Text:
@@ -328,18 +334,30 @@ def koers_config() -> dict:
     return config
 
 
-def plain_config(themes: list[ThemeState], goals: dict[str, GoalState], *, dates: bool) -> dict:
-    """The plain builds' config: the same theme and Markdown settings, no hook, nav like Koers'."""
+def plain_config(themes: list[ThemeState], goals: dict[str, GoalState], *, dates: bool,
+                 full_nav: bool = False) -> dict:
+    """The plain builds' config: the same theme and Markdown settings, no hook, the same nav as Koers'.
+
+    Like Koers (`koers.site.NAV_LIMIT`), the nav lists the goals under their themes only up to
+    100 goals, and the themes alone above that; `full_nav` lists every goal whatever their number,
+    as MkDocs' own default nav (every page) would.
+    """
     config = koers_config()
     del config["hooks"]
     config["docs_dir"] = "plain"
     config["exclude_docs"] = ""
     config["edit_uri"] = "edit/main/plain/"
+    listed = full_nav or len(goals) <= NAV_LIMIT
     nav: list = []
     for theme in sorted(themes, key=lambda t: t.order):
         members = sorted((g for g in goals.values() if g.theme == theme.id), key=lambda g: g.order)
-        nav.append({theme.title: [f"themas/{theme.id}.md", *(f"doelen/{g.id}.md" for g in members)]})
+        if listed:
+            nav.append({theme.title: [f"themas/{theme.id}.md", *(f"doelen/{g.id}.md" for g in members)]})
+        else:
+            nav.append({theme.title: f"themas/{theme.id}.md"})
     config["nav"] = ["index.md", "inleiding.md", {"Sociale Agenda": nav}]
+    if not listed:  # as Koers marks them: on purpose not in the nav, so MkDocs does not list them all
+        config["not_in_nav"] = "/doelen/"
     if dates:
         config["plugins"] = [*config["plugins"], "git-revision-date-localized"]
     return config
@@ -580,10 +598,12 @@ def generate(dest: Path, *, themes: int = 8, goals: int = 250, commits: int | No
     git("reset", "-q", "--hard")
     for folder in PROJECT_LINKS:
         (dest / folder).symlink_to(REPO / folder, target_is_directory=True)
-    untracked = [PLAIN_CONFIG, DATES_CONFIG, *PROJECT_LINKS]
+    untracked = [PLAIN_CONFIG, DATES_CONFIG, FULLNAV_CONFIG, *PROJECT_LINKS]
     (dest / ".git" / "info" / "exclude").write_text("".join(f"/{name}\n" for name in untracked), "utf-8")
-    for name, dates in ((PLAIN_CONFIG, False), (DATES_CONFIG, True)):
-        (dest / name).write_text(_dump(plain_config(gen.themes, gen.goals, dates=dates)), "utf-8")
+    for name, dates, full_nav in ((PLAIN_CONFIG, False, False), (DATES_CONFIG, True, False),
+                                  (FULLNAV_CONFIG, False, True)):
+        config = plain_config(gen.themes, gen.goals, dates=dates, full_nav=full_nav)
+        (dest / name).write_text(_dump(config), "utf-8")
     return GeneratedRepo(dest, [t.id for t in gen.themes], list(gen.ids), commits + 1,
                          [f"v{k}" for k in range(1, versions + 1)] if commits else [], gen.renames, gen.moves,
                          time.perf_counter() - started)

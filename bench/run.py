@@ -5,8 +5,10 @@ generated (`bench.generate`) and these steps run interleaved, one warm-up round
 and then `--runs` counted rounds (A B C D … A B C D …):
 
 A  the full Koers build: ``mkdocs build --strict`` with the hook;
-B  plain Material: the same goals as ordinary Markdown pages (``plain/``), same theme, no hook;
+B  plain Material: the same goals as ordinary Markdown pages (``plain/``), same theme and nav
+   (goals listed up to `koers.site.NAV_LIMIT`, as Koers does), no hook;
 C  B plus mkdocs-git-revision-date-localized-plugin (``plain/`` has the same history);
+N  B with every goal in the nav whatever their number, as MkDocs' default nav would (for information);
 D  the floor for reading history: ``git log --name-status -p`` over the paths Koers reads;
 D* the same over the whole repository (also ``plain/``, ``overrides/``…), for information;
 H  the history part of A alone, in-process (`bench.history_probe`);
@@ -52,7 +54,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.generate import DATES_CONFIG, PLAIN_CONFIG, generate_or_reuse, git_env  # noqa: E402
+from bench.generate import DATES_CONFIG, FULLNAV_CONFIG, PLAIN_CONFIG, generate_or_reuse, git_env  # noqa: E402
 from koers.loading import load_directory  # noqa: E402
 
 WORK = REPO / "bench" / "work"
@@ -62,11 +64,12 @@ END = "<!-- bench:results:end -->"
 TIME = "/usr/bin/time"
 PY = sys.executable
 BIN = Path(sys.executable).parent
-STEPS = ("A", "B", "C", "D", "D*", "H", "K")
+STEPS = ("A", "B", "C", "N", "D", "D*", "H", "K")
 LABELS = {
     "A": "Koers build (mkdocs + hook)",
-    "B": "plain Material build",
+    "B": "plain Material build, same nav as A",
     "C": "plain + git-revision-date-localized",
+    "N": "plain Material, every goal in the nav",
     "D": "git log --name-status -p (content, goals)",
     "D*": "git log --name-status -p (whole repo)",
     "H": "history part of A, in-process",
@@ -76,6 +79,11 @@ LABELS = {
 TARGET_G = 1000
 TARGETS = (("A/B", 1.25), ("A/C", 0.5), ("H/D", 3.0), ("peak A (MiB)", 1024.0))
 LINEARITY = ("A(4000)/A(1000)", 4.4)
+# Steps whose cost grows with G squared by design, measured up to this size only: N renders every
+# goal into every page's nav (about 500 s a build at G=4000), and the dates plugin runs one
+# `git log` over the whole history per page (G pages × C commits). An interleaved G=4000 round
+# with them takes over an hour on two cores; the G=4000 targets concern A alone.
+QUADRATIC_MAX_G = {"C": 1000, "N": 1000}
 
 
 class BenchError(RuntimeError):
@@ -115,28 +123,34 @@ class SizeResult:
         samples = {step: [Sample(**s) for s in found] for step, found in data["samples"].items()}
         return cls(**{**data, "samples": samples})
 
-    def median(self, step: str) -> float:
-        return statistics.median(s.seconds for s in self.samples[step])
+    def median(self, step: str) -> float | None:
+        found = self.samples.get(step)
+        return statistics.median(s.seconds for s in found) if found else None
 
     def cpu(self, step: str) -> float | None:
-        values = [s.cpu for s in self.samples[step] if s.cpu is not None]
+        values = [s.cpu for s in self.samples.get(step, []) if s.cpu is not None]
         return statistics.median(values) if values else None
 
     def peak_mib(self, step: str) -> float | None:
-        peaks = [s.peak_kb for s in self.samples[step] if s.peak_kb is not None]
+        peaks = [s.peak_kb for s in self.samples.get(step, []) if s.peak_kb is not None]
         return max(peaks) / 1024 if peaks else None
 
     def history(self, key: str = "history_s") -> float:
         return statistics.median(s.inner[key] for s in self.samples["H"] if s.inner)
 
-    def ratios(self) -> dict[str, float]:
-        return {"A/B": self.median("A") / self.median("B"), "A/C": self.median("A") / self.median("C"),
-                "H/D": self.history() / self.median("D")}
+    def ratios(self) -> dict[str, float | None]:
+        a = self.median("A")
+        return {"A/B": _ratio(a, self.median("B")), "A/C": _ratio(a, self.median("C")),
+                "A/N": _ratio(a, self.median("N")), "H/D": _ratio(self.history(), self.median("D"))}
 
     def cpu_ratios(self) -> dict[str, float | None]:
         """A/B and A/C in CPU seconds, less disturbed than wall time on a busy machine."""
-        a, b, c = (self.cpu(step) for step in "ABC")
-        return {"A/B": a / b if a and b else None, "A/C": a / c if a and c else None}
+        a = self.cpu("A")
+        return {"A/B": _ratio(a, self.cpu("B")), "A/C": _ratio(a, self.cpu("C"))}
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
 
 
 def measure(cmd: list[str], cwd: Path, env: dict[str, str], *, capture: bool = False) -> Sample:
@@ -170,6 +184,7 @@ def commands(repo: Path, out: Path) -> dict[str, list[str]]:
         "A": [*mkdocs, "--site-dir", str(out / "A")],
         "B": [*mkdocs, "--config-file", str(repo / PLAIN_CONFIG), "--site-dir", str(out / "B")],
         "C": [*mkdocs, "--config-file", str(repo / DATES_CONFIG), "--site-dir", str(out / "C")],
+        "N": [*mkdocs, "--config-file", str(repo / FULLNAV_CONFIG), "--site-dir", str(out / "N")],
         "D": ["git", "log", "--name-status", "-p", "HEAD", "--", "content", "goals"],
         "D*": ["git", "log", "--name-status", "-p", "HEAD"],
         "H": [PY, "-m", "bench.history_probe", str(repo)],
@@ -209,6 +224,8 @@ def bench_size(goals: int, runs: int, env: dict[str, str], log, info: dict[str, 
     for round_ in range(runs + 1):
         name = "warm-up" if round_ == 0 else f"run {round_}/{runs}"
         for step in STEPS:
+            if goals > QUADRATIC_MAX_G.get(step, goals):
+                continue
             # H runs from this project (for `-m bench…`), everything else inside the repository.
             sample = measure(cmds[step], REPO if step == "H" else repo, env, capture=step == "H")
             if round_:
@@ -382,7 +399,8 @@ def report(results: list[SizeResult], serve: ServeResult | None, info: dict[str,
     lines = [f"Machine: {info['nproc']} CPUs, {info['platform']}; Python {info['python']}, git {info['git']}, "
              f"MkDocs {info['mkdocs']}, Material {info['mkdocs-material']}, git-revision-date-localized "
              f"{info['mkdocs-git-revision-date-localized-plugin']}. Each size: one warm-up round, then the "
-             "counted rounds, steps interleaved (A B C D D* H K, A B C …).", "",
+             "counted rounds, steps interleaved (A B C N D D* H K, A B C …; C and N only up to "
+             f"G={QUADRATIC_MAX_G['C']}, see `QUADRATIC_MAX_G`).", "",
              *(f"- G={r.goals}: measured {r.measured} with Koers at `{r.koers}` (the working tree"
                + (f", code fingerprint `{r.code}`" if r.code else "")
                + (f", **changed to `{r.code_after}` during the runs**" if r.code_after and r.code_after != r.code
@@ -394,6 +412,7 @@ def report(results: list[SizeResult], serve: ServeResult | None, info: dict[str,
              "| --- | " + " | ".join("---:" for _ in results) + " |"]
     for step in STEPS:
         cells = [f"{_fmt(r.median(step))} s · cpu {_fmt(r.cpu(step))} s · {_fmt(r.peak_mib(step), 0)} MiB"
+                 if r.median(step) is not None else f"not run above G={QUADRATIC_MAX_G.get(step)}"
                  for r in results]
         lines.append(f"| {step}: {LABELS[step]} | " + " | ".join(cells) + " |")
     lines.append("| H: history seconds alone (read + preload / every page) | " + " | ".join(
@@ -411,6 +430,8 @@ def report(results: list[SizeResult], serve: ServeResult | None, info: dict[str,
         if name in ("A/B", "A/C"):
             lines.append(f"| {name} in CPU time | " + " | ".join(_fmt(r.cpu_ratios()[name]) for r in results)
                          + " | (for information) |")
+    lines.append("| A/N (N: every goal in the nav) | " + " | ".join(_fmt(r.ratios()["A/N"]) for r in results)
+                 + " | (for information) |")
     lines.append("| A/G (ms per goal) | " + " | ".join(_fmt(1000 * r.median("A") / r.goals, 1) for r in results)
                  + " | |")
     lines += ["", "Targets (G=1000, C=2000, V=5):", ""]
@@ -425,8 +446,10 @@ def report(results: list[SizeResult], serve: ServeResult | None, info: dict[str,
     name, limit = LINEARITY
     if 4000 in by_g and 1000 in by_g:
         value = by_g[4000].median("A") / by_g[1000].median("A")
+        plain = _ratio(by_g[4000].median("B"), by_g[1000].median("B"))
         lines.append(f"- {name} = {_fmt(value)} (target ≤ {limit:g}): "
-                     f"{'pass' if value <= limit else '**MISSED**'}")
+                     f"{'pass' if value <= limit else '**MISSED**'} (for comparison, B(4000)/B(1000) = "
+                     f"{_fmt(plain)})")
     else:
         lines.append(f"- {name} ≤ {limit:g}: **not measured** (needs G=1000 and G=4000)")
     if 4000 in by_g:

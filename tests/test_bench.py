@@ -75,6 +75,8 @@ def test_plain_tree_has_one_page_per_goal(tiny: GeneratedRepo) -> None:
     assert tiny.plain_config.is_file() and tiny.dates_config.is_file()
     assert "git-revision-date-localized" in tiny.dates_config.read_text("utf-8")
     assert "hooks" not in tiny.plain_config.read_text("utf-8")
+    for config in (tiny.plain_config, tiny.fullnav_config):  # six goals: under the nav limit, all listed
+        assert all(f"doelen/{goal}.md" in config.read_text("utf-8") for goal in tiny.goals)
 
 
 def test_same_seed_gives_the_same_repository(tiny: GeneratedRepo, tmp_path: Path) -> None:
@@ -100,3 +102,17 @@ def test_koers_build_has_a_page_for_every_goal(tiny: GeneratedRepo, tmp_path: Pa
         assert (site / "doelen" / goal / "index.html").is_file(), goal
     old, new = tiny.renames[0]
     assert f"(was goals/{old}.md)" in (site / "doelen" / new / "index.html").read_text("utf-8")
+
+
+def test_plain_nav_follows_koers_nav_limit_and_full_nav_lists_every_goal() -> None:
+    from bench.generate import GoalState, ThemeState, plain_config
+    from koers.site import NAV_LIMIT
+
+    themes = [ThemeState("wonen", "Wonen", "Opgave.", 1, "")]
+    goals = {f"doel-{i}": GoalState(f"doel-{i}", f"Doel {i}", "wonen", "meer", i, ["x"], [], [])
+             for i in range(NAV_LIMIT + 1)}
+    plain = plain_config(themes, goals, dates=False)
+    assert plain["nav"][2] == {"Sociale Agenda": [{"Wonen": "themas/wonen.md"}]}
+    assert plain["not_in_nav"] == "/doelen/"
+    full = plain_config(themes, goals, dates=False, full_nav=True)
+    assert len(full["nav"][2]["Sociale Agenda"][0]["Wonen"]) == NAV_LIMIT + 2
