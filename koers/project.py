@@ -192,7 +192,7 @@ class Project:
         docs = self.docs_dir.relative_to(self.root).as_posix() + "/"
         stem = path.rsplit("/", 1)[-1].removesuffix(".md")
         if layout.is_goal(path):
-            goal = next((g for g in self.agenda.goals if g.id == stem), None)
+            goal = self.agenda.goals_by_id().get(stem)
             return (goal.title, self.urls.goal_url(goal.id)) if goal else None
         if layout.is_theme(path):
             theme = next((t for t in self.agenda.themes if t.id == stem), None)
