@@ -356,9 +356,6 @@ class Project:
 
     def _versions_body(self, kind: str, key: str, page_url: str) -> str:
         context = self.version_pages.context(kind, key)
-        if kind == "compare":
-            titles = {g.id: g.title for a in (context["old_agenda"], context["new_agenda"]) for g in a.goals}
-            context["title_of"] = lambda goal_id: titles.get(goal_id, goal_id)
 
         def body(text: str, prefix: str, levels: int) -> Markup:
             return self.markdown.render(context["embed"](text, prefix, levels) if "embed" in context else text,

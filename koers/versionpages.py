@@ -111,13 +111,12 @@ class VersionPages:
                     "document": _document(agenda, self.document),
                     "themes_entry": NAV_THEMES, "chapter_anchor": chapter_anchor}
         old_id, new_id = key.split("/")
-        old, new = self.versions.get(old_id), self.versions.get(new_id)
-        return {"old": old, "new": new, "comparison": self.comparison(old_id, new_id),
-                "old_goals": {g.id: g for g in self.versions.agendas[old_id].goals},
-                "new_goals": {g.id: g for g in self.versions.agendas[new_id].goals},
-                "old_agenda": self.versions.agendas[old_id], "new_agenda": self.versions.agendas[new_id],
-                "version_url": version_url, "theme_title": _titles(self.versions.agendas[old_id],
-                                                                    self.versions.agendas[new_id])}
+        comparison = self.comparison(old_id, new_id)
+        return {"old": self.versions.get(old_id), "new": self.versions.get(new_id), "comparison": comparison,
+                "old_goals": self.versions.agendas[old_id].goals_by_id(),
+                "new_goals": self.versions.agendas[new_id].goals_by_id(),
+                "version_url": version_url, "theme_title": comparison.theme_titles,
+                "title_of": lambda goal_id: comparison.goal_titles.get(goal_id, goal_id)}
 
 
 def _document(agenda: Agenda, document: tuple[str, ...]) -> list[Any]:
@@ -125,10 +124,6 @@ def _document(agenda: Agenda, document: tuple[str, ...]) -> list[Any]:
     chapters = {c.id: c for c in agenda.chapters}
     return [entry if entry == NAV_THEMES else chapters[entry] for entry in document
             if entry == NAV_THEMES or entry in chapters]
-
-
-def _titles(old: Agenda, new: Agenda) -> dict[str, str]:
-    return {t.id: t.title for t in [*old.themes, *new.themes]}
 
 
 def _version_data(version: Version) -> dict[str, Any]:
