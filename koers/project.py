@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -336,22 +337,21 @@ class Project:
         on their own pages).
         """
         history = self.env.get_template("koers/history.html")
-        output = self._fill(output, self._slot, lambda: history.render(
+        output = self._fill(output, self._slot, lambda _: history.render(
             history=self.page_history(src_uri), commit_url=self.settings.commit_url, title_of=self.title_of,
             vocab=self.settings.vocabulary, page_url=page_url))
         kind, key = self.page_kind(src_uri)
         if kind in ("version", "compare"):
-            output = self._fill(output, self._content_slot, lambda: self._versions_body(kind, key, page_url))
+            output = self._fill(output, self._content_slot, lambda _: self._versions_body(kind, key, page_url))
         elif kind == "samenhang":
-            output = self._fill(output, self._content_slot, lambda: self.env.get_template("koers/samenhang.html")
+            output = self._fill(output, self._content_slot, lambda _: self.env.get_template("koers/samenhang.html")
                                 .render(agenda=self.agenda, matrix=self.matrix(), vocab=self.settings.vocabulary,
                                         page_url=page_url, goal_url=self.urls.goal_url))
         elif kind == "wijzigingen":
             months = self.site_log()
             template = self.env.get_template("koers/wijzigingen.html")
-            pattern = re.compile(rf'<div[^>]*\bid="{self._content_slot}-(\d+)"[^>]*></div>')
-            output = pattern.sub(lambda m: template.render(month=months[int(m.group(1)) - 1], page_url=page_url,
-                                                           commit_url=self.settings.commit_url), output)
+            output = self._fill(output, self._content_slot, lambda n: template.render(
+                month=months[n - 1], page_url=page_url, commit_url=self.settings.commit_url))
         return output
 
     def _versions_body(self, kind: str, key: str, page_url: str) -> str:
@@ -366,12 +366,13 @@ class Project:
             results_markdown=_results_markdown)
 
     @staticmethod
-    def _fill(output: str, slot: str, render: Any) -> str:
-        pattern = re.compile(rf'<div[^>]*\bid="{slot}"[^>]*></div>')
-        if not pattern.search(output):
-            return output
-        html = render()
-        return pattern.sub(lambda _: html, output, count=1)
+    def _fill(output: str, slot: str, render: Callable[[int], str]) -> str:
+        """Replace the empty ``<div id="SLOT">`` (render(0)) or each numbered ``SLOT-N`` (render(N)).
+
+        `render` runs only for slots the page has.
+        """
+        pattern = re.compile(rf'<div[^>]*\bid="{slot}(?:-(\d+))?"[^>]*></div>')
+        return pattern.sub(lambda m: render(int(m.group(1) or 0)), output)
 
     def diagram(self) -> Diagram:
         """The relations diagram of samenhang/, drawn once per build."""
