@@ -79,8 +79,8 @@ class Agenda:
     _by_id: dict[str, Goal] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        position = {t.id: i for i, t in enumerate(sorted(self.themes, key=lambda t: (t.order, t.id)))}
         self.themes.sort(key=lambda t: (t.order, t.id))
+        position = {t.id: i for i, t in enumerate(self.themes)}
         self.goals.sort(key=lambda g: (position.get(g.theme, len(self.themes)), g.order, g.id))
 
     def in_document(self, document: tuple[str, ...]) -> Agenda:
@@ -121,9 +121,10 @@ class Agenda:
         """
         if self._related is None:
             found: dict[str, dict[str, RelatedGoal]] = {}
-            for source, target, note in self.relations():
+            relations = self.relations()
+            for source, target, note in relations:
                 found.setdefault(source.id, {})[target.id] = RelatedGoal(target, note, declared_here=True)
-            for source, target, note in self.relations():
+            for source, target, note in relations:
                 found.setdefault(target.id, {}).setdefault(source.id, RelatedGoal(source, note, declared_here=False))
             order = {g.id: i for i, g in enumerate(self.goals)}
             self._related = {g: sorted(r.values(), key=lambda r: order[r.goal.id]) for g, r in found.items()}
