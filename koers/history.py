@@ -33,6 +33,7 @@ __all__ = [
     "FileChange",
     "GitError",
     "History",
+    "path_in_repository",
     "read_history",
     "run_git",
 ]
@@ -345,9 +346,8 @@ def read_history(root: Path | str, *, paths: Sequence[str] = (), local_paths: Se
     toplevel = Path(toplevel_line)
 
     if local_paths:
-        inside = root.resolve().relative_to(toplevel.resolve()).as_posix()
-        prefix = "" if inside == "." else inside + "/"
-        paths = sorted({*paths, *(prefix + p if p != "." else inside for p in local_paths)})
+        prefix = path_in_repository(root, toplevel)
+        paths = sorted({*paths, *(prefix + p if p != "." else prefix.rstrip("/") or "." for p in local_paths)})
     spec = ["--", *paths]
     log = run_git([*_LOG_ARGS, *spec], toplevel)
     status = run_git(
@@ -361,6 +361,12 @@ def read_history(root: Path | str, *, paths: Sequence[str] = (), local_paths: Se
         uncommitted=_parse_status(status),
         toplevel=toplevel,
     )
+
+
+def path_in_repository(root: Path, toplevel: Path) -> str:
+    """Where `root` lies inside the work tree at `toplevel`: "" at the top, else e.g. "examples/x/"."""
+    inside = root.resolve().relative_to(toplevel.resolve()).as_posix()
+    return "" if inside == "." else inside + "/"
 
 
 def run_git(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> bytes:

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from .diagram import Diagram, draw_relations
 from .frontmatter import parse_document
-from .history import read_history
+from .history import path_in_repository, read_history
 from .loading import Layout, load_agenda, raise_for_errors, read_worktree
 from .model import Agenda, Goal
 from .pagehistory import ChangeLog, LogEntry, PageHistory
@@ -121,8 +121,7 @@ class Project:
         docs = self.docs_dir.relative_to(self.root).as_posix()
         history = read_history(self.root, local_paths=sorted({docs, layout.goals_dir, layout.themes_dir}))
         if history.toplevel is not None:
-            inside = self.root.resolve().relative_to(history.toplevel.resolve()).as_posix()
-            self.prefix = "" if inside == "." else inside + "/"
+            self.prefix = path_in_repository(self.root, history.toplevel)
         self.changelog = ChangeLog(history, self.prefix + layout.goals_dir, self.prefix + layout.themes_dir)
         if history.available and history.shallow and not self.settings.accept_partial_history:
             raise ContentError([Problem("git", None, SHALLOW_CLONE)])
