@@ -138,17 +138,10 @@ class MarkdownRenderer:
 
         self._md = markdown.Markdown(extensions=extensions, extension_configs=configs)
         self._converted: dict[str, tuple[str, frozenset[str]]] = {}
-        self._done: dict[tuple[str, str], Markup] = {}
 
     def render(self, text: str, prefix: str) -> Markup:
         # Most bodies are the same in every version of the agenda, and one body shows under
         # several prefixes (a goal in each version document): each text is converted once.
-        key = (text, prefix)
-        if key not in self._done:
-            self._done[key] = self._prefixed(text, prefix)
-        return self._done[key]
-
-    def _prefixed(self, text: str, prefix: str) -> Markup:
         if text not in self._converted:
             html = str(sanitize(self._md.reset().convert(text)))
             self._converted[text] = html, frozenset(_ID.findall(html))
