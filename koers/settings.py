@@ -13,7 +13,7 @@ from typing import Any
 
 from .loading import Layout
 from .problems import ContentError, Problem
-from .site import NAV_LIMIT
+from .site import NAV_LIMIT, NAV_THEMES
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -63,7 +63,7 @@ class Settings:
     site_url: str | None = None
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     relations_note: str = ""
-    document: tuple[str, ...] = ("koers:themas",)
+    document: tuple[str, ...] = (NAV_THEMES,)
     licence: str = ""
     licence_url: str | None = None
     layout: Layout = field(default_factory=Layout)
@@ -110,7 +110,7 @@ def read_settings(extra: dict[str, Any], *, repo_url: str | None = None, edit_ur
                                 f"and item_slug (got {vocabulary_raw!r})"))
         vocabulary_raw = {}
     vocabulary = _vocabulary(vocabulary_raw, source, problems)
-    document = raw.get("document", ["koers:themas"])
+    document = raw.get("document", [NAV_THEMES])
     if not isinstance(document, list) or not all(isinstance(d, str) for d in document):
         problems.append(Problem(source, None, "'extra.koers.document' must be a list of chapter files and "
                                 "'koers:themas', in reading order"))
