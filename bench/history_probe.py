@@ -66,7 +66,7 @@ def measure(root: Path) -> dict[str, Any]:
     resumed, cpu_resumed = time.perf_counter(), time.process_time()
     entries = sum(len(changelog.for_page(source, kind).entries) for source, kind in pages)
     done, cpu_done = time.perf_counter(), time.process_time()
-    site_log = len(changelog.site_log(project._page_of))
+    site_log = len(project.log_entries())
     logged = time.perf_counter()
     return {
         "read_s": read - started,
