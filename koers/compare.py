@@ -205,6 +205,9 @@ def _order(
     return (FieldChange("order", str(old.order), str(new.order), ()),)
 
 
+# A body is compared in every version pair and in each commit that touched its file, mostly
+# unchanged or changed the same way; the answer for two texts never changes.
+@lru_cache(maxsize=1 << 14)
 def compare_paragraphs(old: str, new: str) -> tuple[ParagraphChange, ...]:
     """Align two Markdown texts by paragraph and word-diff the reworded ones."""
     olds, news = paragraphs(old), paragraphs(new)
@@ -216,7 +219,8 @@ def compare_paragraphs(old: str, new: str) -> tuple[ParagraphChange, ...]:
     return tuple(out)
 
 
-def _result_changes(old: Sequence[str], new: Sequence[str]) -> tuple[ResultChange, ...]:
+@lru_cache(maxsize=1 << 14)
+def _result_changes(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[ResultChange, ...]:
     out = []
     for m in align_items(old, new):
         o = old[m.old_index] if m.old_index is not None else None

@@ -186,6 +186,15 @@ def test_align_blocks(old: list[str], new: list[str], matches: list[Match]) -> N
     assert align_blocks(old, new) == matches
 
 
+@pytest.mark.parametrize("items", [[], ["A."], ["Zelfde.", "B.", "Zelfde."], ["a b", "c", "a b", "d e f"]])
+@pytest.mark.parametrize("align", [align_items, align_blocks])
+def test_identical_lists_take_the_shortcut_to_the_same_answer(align, items: list[str]) -> None:
+    # Identical lists skip the pairing; a trailing space makes the lists differ as text but
+    # not for comparing, so the full pairing runs and must give exactly the same matches.
+    assert align(items, list(items)) == align(items, [f"{t} " for t in items]) == [
+        m("equal", i, i) for i in range(len(items))]
+
+
 @pytest.mark.parametrize(
     ("markdown", "blocks"),
     [
