@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -102,14 +103,9 @@ def parse_yaml(path: str, text: str, *, first_line: int = 1) -> tuple[Any, dict[
         if "\t" in indent:
             return None, {}, [Problem(path, number, "tab character in the indentation; "
                                       "YAML must be indented with spaces")]
-    fast = _parse_fast(text)
-    if fast is not None:
-        node, data = fast
-        if node is None:
-            return {}, {}, []
-        where: dict[Path_, int] = {(): first_line}
-        _record_lines(node, (), where, first_line)
-        return data, where, []
+    known = _parse_well_formed(text, first_line)
+    if known is not None:
+        return known[0], known[1], []
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -146,6 +142,22 @@ def parse_yaml(path: str, text: str, *, first_line: int = 1) -> tuple[Any, dict[
     where = {(): first_line}
     _record_lines(node, (), where, first_line)
     return data, where, []
+
+
+# The history and every version of the agenda read mostly the same file texts again; the
+# answer for a text never changes. Callers share it, so they must not change it either.
+@lru_cache(maxsize=1 << 14)
+def _parse_well_formed(text: str, first_line: int) -> tuple[Any, dict[Path_, int]] | None:
+    """The data and lines of well-formed YAML (the fast path), or None for the careful one."""
+    fast = _parse_fast(text)
+    if fast is None:
+        return None
+    node, data = fast
+    if node is None:
+        return {}, {}
+    where: dict[Path_, int] = {(): first_line}
+    _record_lines(node, (), where, first_line)
+    return data, where
 
 
 def _parse_fast(text: str) -> tuple[yaml.Node | None, Any] | None:

@@ -186,3 +186,19 @@ def test_a_valid_agenda_loads_in_reading_order() -> None:
     assert problems == []
     assert [g.id for g in agenda.goals] == ["meer-woningen", "minder-dakloosheid"]
     assert agenda.goals[0].source == "goals/meer-woningen.md"
+
+
+def test_the_same_text_in_two_files_is_read_for_each_file() -> None:
+    # Parsed texts are remembered (history and versions read the same texts); a document and
+    # its problems still belong to the file they were read from.
+    from koers.frontmatter import parse_document
+
+    raw = goal_file("Meer werk", "werk", "meer", 1, ["iedereen werkt;"]).encode()
+    first, _ = parse_document("goals/a.md", raw)
+    second, _ = parse_document("goals/b.md", raw)
+    assert first is not None and second is not None
+    assert (first.path, second.path) == ("goals/a.md", "goals/b.md")
+    assert first.data == second.data and first.line("results", 0) == second.line("results", 0) == 7
+    bad = b"---\ntitle: [open\n---\n"
+    assert [str(p) for p in parse_document("goals/c.md", bad)[1]][0].startswith("goals/c.md, line ")
+    assert [str(p) for p in parse_document("goals/d.md", bad)[1]][0].startswith("goals/d.md, line ")
