@@ -21,6 +21,7 @@ import bisect
 import os
 import re
 import subprocess
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 GIT_CALLS: Counter[str] = Counter()
+_COUNTING = threading.Lock()  # version comparisons run git from several threads
 """Git processes started by this module, counted per git subcommand.
 
 Never reset by the module; read the difference around a call, e.g.
@@ -382,7 +384,8 @@ def run_git(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> bytes
     env["LANGUAGE"] = "C"
     # A build must not take the index lock a user's editor or git may need.
     env["GIT_OPTIONAL_LOCKS"] = "0"
-    GIT_CALLS[args[0]] += 1
+    with _COUNTING:
+        GIT_CALLS[args[0]] += 1
     result = subprocess.run(
         ["git", *_CONFIG, *args],
         cwd=cwd,

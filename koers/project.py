@@ -47,9 +47,9 @@ from .versionpages import VERSIES_SRC, VersionPages, version_url
 from .versions import (
     VERSIONS_FILE,
     VersionSet,
-    goal_renames,
     parse_versions,
     read_agendas,
+    renames_between,
     resolve_refs,
     working_version,
 )
@@ -146,8 +146,7 @@ class Project:
             agendas, problems = read_agendas(history, declared, layout)
             versions = VersionSet([*declared, working], {**{k: a.in_document(document) for k, a in agendas.items()},
                                                          working.id: self.agenda.in_document(document)})
-            for old, new in versions.pairs():
-                versions.renames[(old.id, new.id)] = goal_renames(history.toplevel, old, new, layout)
+            versions.renames = renames_between(history.toplevel, versions.pairs(), layout)
         self.version_pages = VersionPages(versions, self.urls, document)
         return problems
 

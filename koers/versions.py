@@ -9,6 +9,9 @@ available as the *werkversie*.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -144,6 +147,18 @@ def read_agendas(history: History, versions: list[Version], layout: Layout) -> t
         problems += [Problem(VERSIONS_FILE, None, f"version '{version.id}' ({version.ref}): {p}", "warning")
                      for p in found if p.severity == "error"]
     return agendas, problems
+
+
+def renames_between(toplevel: Path, pairs: Sequence[tuple[Version, Version]],
+                    layout: Layout) -> dict[tuple[str, str], dict[str, str]]:
+    """`goal_renames` for every pair, keyed by (old id, new id).
+
+    The git processes run side by side: rename detection is git's work, not Python's,
+    and every pair of five versions is fifteen of them.
+    """
+    with ThreadPoolExecutor(max_workers=max(1, min(len(pairs), os.cpu_count() or 1))) as pool:
+        found = pool.map(lambda pair: goal_renames(toplevel, pair[0], pair[1], layout), pairs)
+        return {(old.id, new.id): renames for (old, new), renames in zip(pairs, found)}
 
 
 def goal_renames(toplevel: Path, old: Version, new: Version, layout: Layout) -> dict[str, str]:
