@@ -118,6 +118,8 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters["datum"] = dutch_date
     env.filters["datumtijd"] = dutch_datetime
     env.filters["rfc3339"] = lambda moment: moment.isoformat(timespec="seconds")
+    # What a redline shows of aligned items; `rejectattr` does the same at ten times the cost.
+    env.filters["unequal"] = lambda items: [item for item in items if item.kind != "equal"]
     env.globals["relative_url"] = relative_url
     return env
 
