@@ -229,13 +229,12 @@ class ChangeLog:
             return []
         entries = []
         for commit in self.history.commits:
-            pages: list[TouchedPage] = []
-            for change in commit.changes:
-                touched = self._touched(change, page_of)
-                if touched and touched not in pages:
-                    pages.append(touched)
+            # Unique in order through a dict: a first commit touches every page, and looking
+            # each one up in a list made that commit cost G².
+            touched = (self._touched(change, page_of) for change in commit.changes)
+            pages = tuple(dict.fromkeys(t for t in touched if t))
             if pages:
-                entries.append(LogEntry(commit, message_of(commit), tuple(pages), self._folded(
+                entries.append(LogEntry(commit, message_of(commit), pages, self._folded(
                     commit, {p for ch in commit.changes for p in (ch.path, ch.old_path) if p})))
         return entries
 
