@@ -125,6 +125,13 @@ def _stem(path: str) -> str:
     return path.rsplit("/", 1)[-1].removesuffix(".md")
 
 
+def in_samenhang(change: GoalComparison) -> bool:
+    """Whether a goal's change shows on samenhang/: a relation, or the goal's row of the matrix
+    (added, removed, renamed, retitled, or moved to another theme)."""
+    return (bool(change.relations) or change.status in ("added", "removed") or change.renamed_from is not None
+            or change.moved_theme or any(f.name == "title" for f in change.fields))
+
+
 @dataclass
 class ChangeLog:
     """Per-page histories and the site-wide log, computed once per build."""
@@ -163,14 +170,20 @@ class ChangeLog:
         return self._blobs.get(sha) if sha else None
 
     def for_page(self, source: str, kind: str) -> PageHistory:
-        """The history of the page whose source is `source` (a path, or a folder ending in "/")."""
+        """The history of the page whose source is `source` (a path, or a folder ending in "/").
+
+        The folder of goals is the source of samenhang/, whose history lists only the goal
+        changes that page shows (`in_samenhang`): a narrative edit is no news there.
+        """
         if self.state == "unavailable":
             return PageHistory("unavailable")
         entries = []
         if source.endswith("/"):
             for commit, changes in self.history.for_prefix(source):
                 found = (self._goal_change(ch) for ch in changes if ch.path.endswith(".md"))
-                goals = tuple(g for g in found if g is not None)
+                goals = tuple(g for g in found if g is not None and (kind != "samenhang" or in_samenhang(g)))
+                if not goals and kind == "samenhang":
+                    continue
                 paths = {p for ch in changes for p in (ch.path, ch.old_path) if p}
                 entries.append(PageChange(commit, message_of(commit), "gewijzigd", None, goals=goals,
                                           folded=self._folded(commit, paths)))

@@ -279,3 +279,13 @@ def test_the_change_log_and_matrix_are_on_their_pages_but_not_in_the_search_inde
     assert "Hernoem het doel over woningen" not in index
     assert "koers-matrix" in built.article("samenhang/")
     assert "Minder inwoners zijn dakloos" in index  # the goals themselves are found
+
+
+def test_samenhang_lists_the_changes_it_shows_and_not_every_goal_edit(story) -> None:
+    # Relations and the rows of the matrix (goals added, removed, renamed); reordering the
+    # results of a goal ("Zet nazorg eerder", merged as #12) changes nothing on samenhang/.
+    _, built = story
+    assert entry_subjects(built.article("samenhang/")) == [
+        "Zet het doel over bewegen terug", "Schrap twee doelen", "Hernoem het doel over woningen",
+        "Herformuleer resultaat <script>alert(1)</script>", "Vaststelling door de gemeenteraad"]
+    assert "Wijzigingsvoorstel #12" in " ".join(entry_subjects(built.article("doelen/minder-dakloosheid/")))
