@@ -174,13 +174,23 @@ def _parse_fast(text: str) -> tuple[yaml.Node | None, Any] | None:
         node = loader.get_single_node()
         if node is None:
             return None, {}
-        if _expanded_size(node, {}, set()) > MAX_YAML_NODES:
+        if _may_be_huge(text) and _expanded_size(node, {}, set()) > MAX_YAML_NODES:
             return None
         return node, loader.construct_document(node)
     except (yaml.YAMLError, ValueError, RecursionError):
         return None
     finally:
         loader.dispose()
+
+
+def _may_be_huge(text: str) -> bool:
+    """Whether `text` could expand to more than MAX_YAML_NODES values.
+
+    Only an alias (`*name`) repeats values; without one every value takes at least one
+    character of its own, or shares it with at most three others (a block mapping starts
+    with its first key; an empty value sits on its ':'). Front matter is far below that.
+    """
+    return "*" in text or 4 * len(text) >= MAX_YAML_NODES
 
 
 _DATE_LIKE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")

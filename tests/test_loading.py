@@ -202,3 +202,11 @@ def test_the_same_text_in_two_files_is_read_for_each_file() -> None:
     bad = b"---\ntitle: [open\n---\n"
     assert [str(p) for p in parse_document("goals/c.md", bad)[1]][0].startswith("goals/c.md, line ")
     assert [str(p) for p in parse_document("goals/d.md", bad)[1]][0].startswith("goals/d.md, line ")
+
+
+@pytest.mark.parametrize("item", ["x", "", "[]"])
+def test_front_matter_of_more_values_than_allowed_is_refused_without_aliases_too(item: str) -> None:
+    # The alias walk is skipped for short texts without '*'; a long one is still counted.
+    lines = ["results:", *[f"- {item}"] * 20_001]
+    problems = problems_for({"goals/meer-woningen.md": fm(*lines)})
+    assert problems[0].startswith("goals/meer-woningen.md, line 2: the YAML expands to more than 20000 values")
