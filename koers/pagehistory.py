@@ -154,14 +154,20 @@ class ChangeLog:
         return "partial" if self.history.shallow else "complete"
 
     def preload(self) -> None:
-        """Read every file version the history shows, in one git process.
+        """Read every file version the history shows, in one git process, and parse its goals.
 
         Reading all of them at once is simpler than asking per page and costs one
-        process; blobs are cached by id, since a blob never changes.
+        process; blobs are cached by id, since a blob never changes. Every goal version
+        is shown somewhere (its page, samenhang/), so all are parsed here, once.
         """
         shas = {s for c in self.history.commits for ch in c.changes for s in (ch.old_blob, ch.new_blob) if s}
         if shas:
             self._blobs.update(self.history.read_blobs(shas))
+        for commit in self.history.commits:
+            for change in commit.changes:
+                if change.path.startswith(self.goals_dir + "/") and change.path.endswith(".md"):
+                    self._goal(_stem(change.old_path or change.path), change.old_blob)
+                    self._goal(_stem(change.path), change.new_blob)
 
     def _folded_changes(self, commit: Commit, paths: set[str]) -> list[tuple[Commit, FileChange]]:
         return [(sub, ch) for sub in commit.folded for ch in sub.changes if ch.path in paths or ch.old_path in paths]
