@@ -1,7 +1,8 @@
 """Time the history-reading part of a Koers build, in-process, for one repository.
 
 Measures what the build does for history, without MkDocs: `Project.load_history`
-(`koers.history.read_history` + `ChangeLog.preload`, "read"), then
+(`koers.history.read_history` + `ChangeLog.preload`, which reads every file version in one
+`cat-file` and parses every goal version: "read", the history *reading*), then
 `ChangeLog.for_page` for every page whose history the build shows ("pages").
 Which pages ask, and with which source and kind, is recorded through
 `Project.page_history` before the clock starts, so the numbers hold nothing but

@@ -116,3 +116,24 @@ def test_plain_nav_follows_koers_nav_limit_and_full_nav_lists_every_goal() -> No
     assert plain["not_in_nav"] == "/doelen/"
     full = plain_config(themes, goals, dates=False, full_nav=True)
     assert len(full["nav"][2]["Sociale Agenda"][0]["Wonen"]) == NAV_LIMIT + 2
+
+
+def test_report_judges_each_target_from_the_medians() -> None:
+    from bench.run import Sample, SizeResult, report
+
+    def size(goals: int, a: float, b: float, c: float | None, d: float, read: float, pages: float) -> SizeResult:
+        inner = {"history_s": read + pages, "read_s": read, "pages_s": pages, "site_log_s": 0.1, "git_calls": 4}
+        seconds = {"A": a, "B": b, "C": c, "D": d, "K": 1.0, "H": read + pages}
+        samples = {step: [Sample(s * f, 1024 * 100, s, inner if step == "H" else None) for f in (0.9, 1.0, 1.3)]
+                   for step, s in seconds.items() if s is not None}
+        return SizeResult(goals, 2 * goals + 1, 8, 5, 1.0, 1, 1, samples, "today", "abc1234", 1.0)
+
+    info = {"nproc": "2", "platform": "Linux", "python": "3.11", "git": "2.39", "mkdocs": "1.6.1",
+            "mkdocs-material": "9.8.1", "mkdocs-git-revision-date-localized-plugin": "1.6.3"}
+    text = report([size(1000, 20.0, 5.0, 50.0, 0.5, 1.2, 2.0), size(4000, 84.0, 18.0, None, 5.0, 6.0, 9.0)],
+                  None, info)
+    assert "- A/B = 4.00 (target ≤ 1.25): **MISSED**" in text
+    assert "- A/C = 0.40 (target ≤ 0.5): pass" in text
+    assert "- reading/D = 2.40 (target ≤ 3): pass" in text
+    assert "| H/D (the history with every page's redlines) | 6.40 | 3.00 | (for information) |" in text
+    assert "- A(4000)/A(1000) = 4.20 (target ≤ 4.4): pass" in text
