@@ -221,17 +221,26 @@ def longest_increasing(values: Sequence[int], weights: Sequence[int] | None = No
     """Indices into `values` of the heaviest strictly increasing subsequence.
 
     Items outside it are the ones that moved: the rest kept their relative
-    order. Weights default to 1; on a tie the later item stays, so an item
-    that jumps ahead counts as moved. Quadratic, fine for lists of tens.
+    order. Weights (positive) default to 1; on a tie the later item stays, so an
+    item that jumps ahead counts as moved. O(n log n): a theme holds hundreds of
+    goals at scale, and every pair of versions compares each theme's order.
     """
     weights = weights or [1] * len(values)
+    rank = {v: r for r, v in enumerate(sorted(set(values)), start=1)}
+    # A Fenwick tree over the ranks of values: the best (weight, index) among the items
+    # seen so far with a value of at most that rank; tuples make the later index win ties.
+    tree: list[tuple[int, int]] = [(0, -1)] * (len(rank) + 1)
     best: list[int] = []
     previous: list[int | None] = []
     for i, value in enumerate(values):
-        before = [j for j in range(i) if values[j] < value]
-        j = max(reversed(before), key=lambda k: best[k], default=None)
-        best.append(weights[i] + (best[j] if j is not None else 0))
-        previous.append(j)
+        top, r = (0, -1), rank[value] - 1  # strictly smaller values only
+        while r > 0:
+            top, r = max(top, tree[r]), r - (r & -r)
+        best.append(weights[i] + top[0])
+        previous.append(top[1] if top[1] >= 0 else None)
+        r = rank[value]
+        while r < len(tree):
+            tree[r], r = max(tree[r], (best[i], i)), r + (r & -r)
     keep: set[int] = set()
     cursor = max(reversed(range(len(values))), key=lambda k: best[k], default=None)
     while cursor is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from koers.textdiff import (
@@ -143,6 +145,31 @@ def test_similarity_and_changed(old: str, new: str, is_changed: bool, low: float
 )
 def test_longest_increasing(values: list[int], weights: list[int] | None, kept: set[int]) -> None:
     assert longest_increasing(values, weights) == kept
+
+
+def _longest_increasing_by_hand(values: list[int], weights: list[int]) -> set[int]:
+    """The quadratic definition: each item extends the heaviest, then latest, smaller one before it."""
+    best: list[int] = []
+    previous: list[int | None] = []
+    for i, value in enumerate(values):
+        before = [j for j in range(i) if values[j] < value]
+        j = max(reversed(before), key=lambda k: best[k], default=None)
+        best.append(weights[i] + (best[j] if j is not None else 0))
+        previous.append(j)
+    keep, cursor = set(), max(reversed(range(len(values))), key=lambda k: best[k], default=None)
+    while cursor is not None:
+        keep.add(cursor)
+        cursor = previous[cursor]
+    return keep
+
+
+def test_longest_increasing_agrees_with_its_quadratic_definition() -> None:
+    rnd = random.Random(2017)
+    for trial in range(3000):
+        n = rnd.randint(0, 14)
+        values = rnd.sample(range(40), n) if trial % 2 else [rnd.randint(0, 6) for _ in range(n)]
+        weights = [rnd.choice([1, 1, 2, n + 1]) for _ in range(n)]
+        assert longest_increasing(values, weights) == _longest_increasing_by_hand(values, weights), (values, weights)
 
 
 def m(kind: str, old: int | None, new: int | None, moved: bool = False) -> Match:
