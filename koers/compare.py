@@ -393,7 +393,8 @@ def compare_agendas(
     moved: set[str] = set()  # new ids of goals that changed place within their theme
     for theme in new.themes:
         stayed = [g.id for g in new.goals_of(theme.id) if kept_theme(g)]
-        before_ids = [new_id[g.id] for g in old.goals_of(theme.id) if new_id.get(g.id) in stayed]
+        kept = set(stayed)
+        before_ids = [new_id[g.id] for g in old.goals_of(theme.id) if new_id.get(g.id) in kept]
         moved |= _moved(before_ids, stayed)
     goals = []
     for o, n in _reading_order([g.id for g in old.goals], [g.id for g in new.goals], old_of):
