@@ -146,7 +146,7 @@ class Project:
             agendas, problems = read_agendas(history, declared, layout)
             versions = VersionSet([*declared, working], {**{k: a.in_document(document) for k, a in agendas.items()},
                                                          working.id: self.agenda.in_document(document)})
-            versions.renames = renames_between(history.toplevel, versions.pairs(), layout)
+            versions.renames = renames_between(history.toplevel, versions.versions, versions.agendas, layout)
         self.version_pages = VersionPages(versions, self.urls, document)
         return problems
 

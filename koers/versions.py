@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -149,21 +149,34 @@ def read_agendas(history: History, versions: list[Version], layout: Layout) -> t
     return agendas, problems
 
 
-def renames_between(toplevel: Path, pairs: Sequence[tuple[Version, Version]],
+def renames_between(toplevel: Path, versions: Sequence[Version], agendas: Mapping[str, Agenda],
                     layout: Layout) -> dict[tuple[str, str], dict[str, str]]:
-    """`goal_renames` for every pair, keyed by (old id, new id).
+    """Goal renames (old id → new id) between every pair of `versions`, oldest first.
 
-    The git processes run side by side: rename detection is git's work, not Python's,
-    and every pair of five versions is fifteen of them.
+    Git detects the renames between each version and the next (the processes side by side);
+    a pair further apart follows each goal through the versions in between, so a goal
+    renamed twice, or renamed and then rewritten beyond git's similarity threshold, is still
+    the same goal. A goal missing from a version in between (deleted, later re-added) is not.
     """
-    with ThreadPoolExecutor(max_workers=max(1, min(len(pairs), os.cpu_count() or 1))) as pool:
-        found = pool.map(lambda pair: goal_renames(toplevel, pair[0], pair[1], layout), pairs)
-        return {(old.id, new.id): renames for (old, new), renames in zip(pairs, found)}
+    steps = list(zip(versions, versions[1:]))
+    with ThreadPoolExecutor(max_workers=max(1, min(len(steps), os.cpu_count() or 1))) as pool:
+        found = list(pool.map(lambda step: goal_renames(toplevel, step[0], step[1], layout), steps))
+    renames: dict[tuple[str, str], dict[str, str]] = {}
+    for i, old in enumerate(versions):
+        names = {goal.id: goal.id for goal in agendas[old.id].goals}  # old id -> id in the later version
+        for j in range(i + 1, len(versions)):
+            present = agendas[versions[j].id].goals_by_id()
+            step = found[j - 1]
+            names = {o: step.get(n, n) for o, n in names.items() if step.get(n, n) in present}
+            renames[(old.id, versions[j].id)] = {o: n for o, n in names.items() if o != n}
+    return renames
 
 
 def goal_renames(toplevel: Path, old: Version, new: Version, layout: Layout) -> dict[str, str]:
     """Goal files renamed between two versions (old id → new id), as git detects them."""
-    args = ["diff", "-M", "--name-status", "-z", "--no-ext-diff", str(old.sha)]
+    # -l0: git skips rename detection above diff.renameLimit (1000) files by default, and a
+    # large agenda renames more goals than that between two versions.
+    args = ["diff", "-M", "-l0", "--name-status", "-z", "--no-ext-diff", str(old.sha)]
     if not new.working:
         args.append(str(new.sha))
     try:

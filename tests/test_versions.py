@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from sitebuild import AgendaSite, goal_file
 
-from koers.versions import parse_versions, resolve_refs
+from koers.loading import Layout
+from koers.model import Agenda, Goal
+from koers.versions import Version, goal_renames, parse_versions, renames_between, resolve_refs
 from tests.gitrepo import GitRepo, isolate_git_env
 
 VERSIONS = """\
@@ -175,3 +177,57 @@ def test_an_unknown_ref_fails_the_build(versioned, tmp_path: Path) -> None:
     broken.write("content/versions.yml", VERSIONS.replace("v-vastgesteld", "v-bestaat-niet"))
     result = broken.build(check=False)
     assert result.returncode != 0 and "'ref' is 'v-bestaat-niet'" in result.output
+
+
+def _version(repo: GitRepo, name: str) -> Version:
+    return Version(name, name, None, "concept", name, sha=repo.head())
+
+
+def _agenda(*ids: str) -> Agenda:
+    return Agenda(goals=[Goal(i, i, "wonen", "meer", n) for n, i in enumerate(ids, start=1)])
+
+
+def _prose(seed: int) -> str:
+    words = ["opvang", "wonen", "zorg", "werk", "school", "buurt", "sport", "taal", "geld", "hulp"]
+    return " ".join(words[(seed * 7 + k * 3) % len(words)] + str(seed * 100 + k) for k in range(40)) + "\n"
+
+
+def test_renames_follow_a_goal_through_the_versions_in_between(tmp_path: Path) -> None:
+    # b.md is a.md renamed (v2), then rewritten entirely (v3): between v1 and v3 git alone sees a
+    # file removed and another added; following the goal through v2 keeps it one goal.
+    # gone.md is deleted in v2 and a new gone.md is written in v3: not the same goal.
+    repo = GitRepo(tmp_path)
+    repo.write("goals/a.md", _prose(1))
+    repo.write("goals/gone.md", _prose(2))
+    repo.write("goals/stays.md", _prose(3))
+    repo.commit("v1")
+    v1 = _version(repo, "v1")
+    repo.mv("goals/a.md", "goals/b.md")
+    repo.remove("goals/gone.md")
+    repo.commit("v2")
+    v2 = _version(repo, "v2")
+    repo.write("goals/b.md", _prose(4))
+    repo.write("goals/gone.md", _prose(5))
+    repo.mv("goals/stays.md", "goals/stays-too.md")
+    repo.commit("v3")
+    v3 = _version(repo, "v3")
+    agendas = {"v1": _agenda("a", "gone", "stays"), "v2": _agenda("b", "stays"),
+               "v3": _agenda("b", "gone", "stays-too")}
+    assert goal_renames(tmp_path, v1, v3, Layout()) == {"stays": "stays-too"}  # git alone
+    assert renames_between(tmp_path, [v1, v2, v3], agendas, Layout()) == {
+        ("v1", "v2"): {"a": "b"}, ("v1", "v3"): {"a": "b", "stays": "stays-too"},
+        ("v2", "v3"): {"stays": "stays-too"}}
+
+
+def test_renames_are_found_beyond_gits_default_limit_of_1000_files(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path)
+    for i in range(1001):
+        repo.write(f"goals/doel-{i}.md", f"doel {i}\n" + _prose(i))
+    repo.commit("v1")
+    v1 = _version(repo, "v1")
+    for i in range(1001):
+        repo.mv(f"goals/doel-{i}.md", f"goals/nieuw-{i}.md")
+        repo.write(f"goals/nieuw-{i}.md", f"nieuw doel {i}\n" + _prose(i))  # renamed and edited
+    repo.commit("v2")
+    found = goal_renames(tmp_path, v1, _version(repo, "v2"), Layout())
+    assert len(found) == 1001 and found["doel-7"] == "nieuw-7"
