@@ -66,7 +66,15 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from .compare import compare_agendas, render_markdown
     from .history import read_history
     from .loading import load_agenda, read_worktree
-    from .versions import VERSIONS_FILE, goal_renames, load_declared, read_agendas, version_for, working_version
+    from .versions import (
+        VERSIONS_FILE,
+        load_declared,
+        path_between,
+        read_agendas,
+        renames_between,
+        version_for,
+        working_version,
+    )
 
     root = find_root(Path(args.root).resolve())
     try:
@@ -83,13 +91,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print(f"koers diff: {error}", file=sys.stderr)
         return 2
     layout = settings.layout
-    committed = [v for v in (old, new) if not v.working]
-    agendas, _ = read_agendas(history, committed, layout)
+    path = path_between(declared, old, new)  # the same renames as the site's comparison
+    agendas, _ = read_agendas(history, [v for v in path if not v.working], layout)
     if new.working:
         agendas[new.id], _ = load_agenda(read_worktree(root, layout), layout)
     document = settings.document
+    renames = renames_between(history.toplevel, path, agendas, layout)[(old.id, new.id)]
     comparison = compare_agendas(agendas[old.id].in_document(document), agendas[new.id].in_document(document),
-                                 renames=goal_renames(history.toplevel, old, new, layout))
+                                 renames=renames)
     label = lambda v: "de werkversie" if v.working else v.ref if v.title == v.ref else f"{v.title} ({v.id})"  # noqa: E731
     print(render_markdown(comparison, old_label=label(old), new_label=label(new), vocab=settings.vocabulary))
     return 0

@@ -213,6 +213,19 @@ def load_declared(toplevel: Path, raw: bytes | None) -> list[Version]:
     return declared
 
 
+def path_between(declared: Sequence[Version], old: Version, new: Version) -> list[Version]:
+    """The versions a comparison of `old` with `new` follows goals through (see `renames_between`).
+
+    The declared versions between them when both are declared in that order (the werkversie
+    comes after all of them), otherwise just the two: what the site's comparison does.
+    """
+    ids = [v.id for v in declared]
+    if old.id not in ids or not (new.working or new.id in ids):
+        return [old, new]
+    start, end = ids.index(old.id), len(ids) if new.working else ids.index(new.id)
+    return [old, *declared[start + 1:end], new] if start < end else [old, new]
+
+
 def version_for(spec: str, declared: list[Version], toplevel: Path) -> Version:
     """A version id from versions.yml, or any git tag, branch or commit, as a Version."""
     for version in declared:

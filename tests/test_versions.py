@@ -231,3 +231,19 @@ def test_renames_are_found_beyond_gits_default_limit_of_1000_files(tmp_path: Pat
     repo.commit("v2")
     found = goal_renames(tmp_path, v1, _version(repo, "v2"), Layout())
     assert len(found) == 1001 and found["doel-7"] == "nieuw-7"
+
+
+@pytest.mark.parametrize(("old", "new", "path"), [
+    ("a", "c", ["a", "b", "c"]),
+    ("a", "b", ["a", "b"]),
+    ("b", "werkversie", ["b", "c", "werkversie"]),
+    ("c", "a", ["c", "a"]),  # backwards: just the two
+    ("main", "c", ["main", "c"]),  # a git ref that is not a declared version
+])
+def test_a_comparison_follows_goals_through_the_declared_versions_between(old: str, new: str, path: list[str]) -> None:
+    from koers.versions import path_between, working_version
+
+    declared = [Version(i, i, None, "concept", i, sha=i * 40) for i in ("a", "b", "c")]
+    by_id = {v.id: v for v in declared} | {"werkversie": working_version(), "main": Version("main", "main", None,
+                                                                                             "commit", "main")}
+    assert [v.id for v in path_between(declared, by_id[old], by_id[new])] == path
