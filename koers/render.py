@@ -31,7 +31,8 @@ _TAGS = {
     "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
 }
 _ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang", "role", "tabindex"},
+    # data-search-exclude keeps a block out of Material's search index (and is then removed).
+    "*": {"class", "id", "title", "lang", "role", "tabindex", "data-search-exclude"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "th": {"scope", "colspan", "rowspan", "align"},

@@ -289,3 +289,17 @@ def test_samenhang_lists_the_changes_it_shows_and_not_every_goal_edit(story) -> 
         "Zet het doel over bewegen terug", "Schrap twee doelen", "Hernoem het doel over woningen",
         "Herformuleer resultaat <script>alert(1)</script>", "Vaststelling door de gemeenteraad"]
     assert "Wijzigingsvoorstel #12" in " ".join(entry_subjects(built.article("doelen/minder-dakloosheid/")))
+
+
+def test_search_leaves_out_what_every_goal_page_repeats(story) -> None:
+    # "Laatst gewijzigd …", the theme line and the theme's opgave would match every goal of a
+    # theme and open every result's snippet; they stay on the page, not in the index.
+    _, built = story
+    entries = {e["location"]: e for e in built.json("search/search_index.json")["docs"]}
+    goal = json.dumps([e for loc, e in entries.items() if loc.startswith("doelen/minder-dakloosheid/")],
+                      ensure_ascii=False)
+    assert "Laatst gewijzigd" not in goal and "Maatschappelijke opgave" not in goal and "Doel van" not in goal
+    assert "er ruim voldoende opvang is" in goal
+    assert "Maatschappelijke opgave" in entries["themas/wonen/"]["text"]  # on its own page it is found
+    page = built.html("doelen/minder-dakloosheid/")
+    assert "Laatst gewijzigd op" in page and "Maatschappelijke opgave:" in page and "data-search" not in page
