@@ -88,6 +88,10 @@ class Agenda:
         by_id = {c.id: c for c in self.chapters}
         return Agenda(list(self.themes), list(self.goals), [by_id[i] for i in document if i in by_id])
 
+    def theme_titles(self) -> dict[str, str]:
+        """Theme id → title."""
+        return {t.id: t.title for t in self.themes}
+
     def theme(self, theme_id: str) -> Theme:
         return next(t for t in self.themes if t.id == theme_id)
 

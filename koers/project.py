@@ -337,7 +337,7 @@ class Project:
         history = self.env.get_template("koers/history.html")
         output = self._fill(output, self._slot, lambda _: history.render(
             history=self.page_history(src_uri), commit_url=self.settings.commit_url, title_of=self.title_of,
-            vocab=self.settings.vocabulary, page_url=page_url))
+            theme_title=self.agenda.theme_titles(), vocab=self.settings.vocabulary, page_url=page_url))
         kind, key = self.page_kind(src_uri)
         if kind in ("version", "compare"):
             output = self._fill(output, self._content_slot, lambda _: self._versions_body(kind, key, page_url))

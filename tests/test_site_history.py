@@ -303,3 +303,22 @@ def test_search_leaves_out_what_every_goal_page_repeats(story) -> None:
     assert "Maatschappelijke opgave" in entries["themas/wonen/"]["text"]  # on its own page it is found
     page = built.html("doelen/minder-dakloosheid/")
     assert "Laatst gewijzigd op" in page and "Maatschappelijke opgave:" in page and "data-search" not in page
+
+
+def test_a_move_to_another_theme_and_a_new_place_say_from_where_to_where(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    repo = GitRepo(site.root)
+    repo.commit("Eerste versie", date="2017-06-26T10:00:00+02:00")
+    site.write("goals/meer-woningen.md", goal_file(
+        "Meer betaalbare woningen", "gezondheid", "meer", 2, ["er jaarlijks 100 woningen bijkomen."]))
+    repo.commit("Woningen horen bij gezondheid", date="2018-01-01T10:00:00+01:00")
+    site.write("goals/minder-dakloosheid.md", goal_file(
+        "Minder inwoners zijn dakloos", "wonen", "minder", 3,
+        ["er voldoende opvang is;", "niemand op straat slaapt."],
+        [("meer-bewegen", "Bewegen helpt wie opnieuw begint (thema Gezondheid).")], "Een toelichting bij het doel.\n"))
+    repo.commit("Dakloosheid later in de lijst", date="2018-02-01T10:00:00+01:00")
+    built = site.build()
+    moved = history_section(built.article("doelen/meer-woningen/"))
+    assert "<dt>Thema</dt>\n<dd>van Wonen naar Gezondheid</dd>" in moved
+    placed = history_section(built.article("doelen/minder-dakloosheid/"))
+    assert "<dt>Volgorde</dt>\n<dd>andere plek binnen het thema</dd>" in placed
