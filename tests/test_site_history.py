@@ -322,3 +322,6 @@ def test_a_move_to_another_theme_and_a_new_place_say_from_where_to_where(tmp_pat
     assert "<dt>Thema</dt>\n<dd>van Wonen naar Gezondheid</dd>" in moved
     placed = history_section(built.article("doelen/minder-dakloosheid/"))
     assert "<dt>Volgorde</dt>\n<dd>andere plek binnen het thema</dd>" in placed
+    samenhang = built.article("samenhang/")  # a row of the matrix moved; the order is no news there
+    assert entry_subjects(samenhang) == ["Woningen horen bij gezondheid", "Eerste versie"]
+    assert "<dt>Thema</dt>\n<dd>van Wonen naar Gezondheid</dd>" in history_section(samenhang)
