@@ -40,12 +40,12 @@ __all__ = [
 ]
 
 GIT_CALLS: Counter[str] = Counter()
-_COUNTING = threading.Lock()  # version comparisons run git from several threads
 """Git processes started by this module, counted per git subcommand.
 
 Never reset by the module; read the difference around a call, e.g.
 ``before = GIT_CALLS.total(); read_history(root); GIT_CALLS.total() - before``.
 """
+_COUNTING = threading.Lock()  # version comparisons run git from several threads
 
 # Overrides for user or repository configuration that would change the output
 # we parse; the command-line flags in `_LOG_ARGS` cover the rest.
