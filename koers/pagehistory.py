@@ -17,6 +17,7 @@ from typing import Literal
 from .compare import GoalComparison, ParagraphChange, ThemeComparison, compare_goal, compare_paragraphs, compare_theme
 from .frontmatter import parse_document
 from .history import Commit, FileChange, History
+from .loading import Layout
 from .model import Goal, Relation, Theme
 
 State = Literal["complete", "unavailable", "partial"]
@@ -146,6 +147,10 @@ class ChangeLog:
     _goals: dict[tuple[str, str], Goal | None] = field(default_factory=dict)
     _goal_changes: dict[tuple[str, str, str | None, str | None], GoalComparison | None] = field(
         default_factory=dict)
+    _layout: Layout = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._layout = Layout(themes_dir=self.themes_dir, goals_dir=self.goals_dir)
 
     @property
     def state(self) -> State:
@@ -165,9 +170,8 @@ class ChangeLog:
             self._blobs.update(self.history.read_blobs(shas))
         for commit in self.history.commits:
             for change in commit.changes:
-                if change.path.startswith(self.goals_dir + "/") and change.path.endswith(".md"):
-                    self._goal(_stem(change.old_path or change.path), change.old_blob)
-                    self._goal(_stem(change.path), change.new_blob)
+                if self._layout.is_goal(change.path):
+                    self._goal_versions(change)
 
     def _folded_changes(self, commit: Commit, paths: set[str]) -> list[tuple[Commit, FileChange]]:
         return [(sub, ch) for sub in commit.folded for ch in sub.changes if ch.path in paths or ch.old_path in paths]
@@ -219,10 +223,14 @@ class ChangeLog:
     def _goal_change(self, change: FileChange) -> GoalComparison | None:
         key = (change.old_path or change.path, change.path, change.old_blob, change.new_blob)
         if key not in self._goal_changes:
-            old = self._goal(_stem(key[0]), change.old_blob)
-            new = self._goal(_stem(change.path), change.new_blob)
+            old, new = self._goal_versions(change)
             self._goal_changes[key] = compare_goal(old, new) if old or new else None
         return self._goal_changes[key]
+
+    def _goal_versions(self, change: FileChange) -> tuple[Goal | None, Goal | None]:
+        """The goal before and after `change`, each file version parsed once."""
+        return (self._goal(_stem(change.old_path or change.path), change.old_blob),
+                self._goal(_stem(change.path), change.new_blob))
 
     def _goal(self, goal_id: str, sha: str | None) -> Goal | None:
         if sha is None:
@@ -262,7 +270,7 @@ class ChangeLog:
         found = page_of(change.path)
         if found:
             return TouchedPage(found[0], found[1], status)
-        if change.path.startswith(self.goals_dir + "/") and change.path.endswith(".md"):
+        if self._layout.is_goal(change.path):
             old = self._goal(_stem(change.path), change.old_blob)
             title = old.title if old and old.title else _stem(change.path)
             return TouchedPage(title, None, "verwijderd")
