@@ -423,7 +423,7 @@ def compare_agendas(
         tuple(goals),
         summary,
         goal_titles={g.id: g.title for g in (*old.goals, *new.goals)},
-        theme_titles={t.id: t.title for t in (*old.themes, *new.themes)},
+        theme_titles={**old.theme_titles(), **new.theme_titles()},
         chapters=chapters,
     )
 

@@ -181,7 +181,8 @@ class Project:
 
     def title_of(self, goal_id: str) -> str:
         """A goal's current title, or its id when it no longer exists."""
-        return next((g.title for g in self.agenda.goals if g.id == goal_id), goal_id)
+        goal = self.agenda.goals_by_id().get(goal_id)
+        return goal.title if goal else goal_id
 
     def _page_of(self, path: str) -> tuple[str, str | None] | None:
         if not path.startswith(self.prefix):
