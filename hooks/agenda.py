@@ -14,6 +14,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from koers.buildcache import CACHE_DIR
 from koers.problems import ContentError
 from koers.project import Project
 from koers.settings import read_settings
@@ -37,7 +38,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         settings = read_settings(config.extra, repo_url=config.repo_url, edit_uri=config.edit_uri,
                                  site_url=config.site_url)
         _project = Project(root, Path(config.docs_dir), settings, Path(config.theme.custom_dir),
-                           markdown_extensions=config.markdown_extensions, markdown_configs=config.mdx_configs)
+                           markdown_extensions=config.markdown_extensions, markdown_configs=config.mdx_configs,
+                           cache_dir=root / CACHE_DIR)
         missing_history, warnings = _project.prepare()
     except ContentError as error:
         raise PluginError(str(error)) from None
@@ -75,3 +77,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return _current().finish_page(page.file.src_uri, page.url, output)
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    _current().finish_build()

@@ -200,10 +200,37 @@ class ChangeLog:
         else:
             for commit, change in self.history.for_path(source):
                 entries.append(self._entry(commit, change, kind))
-        uncommitted = any(p == source or (source.endswith("/") and p.startswith(source))
-                          for p in self.history.uncommitted)
         last = entries[0].commit.date if entries else None
-        return PageHistory(self.state, tuple(entries), last, uncommitted)
+        return PageHistory(self.state, tuple(entries), last, self._uncommitted(source))
+
+    def summary(self, source: str) -> PageHistory:
+        """The history of the file `source` without its entries (its state, last change and
+        uncommitted work), for what a page shows before its history is needed."""
+        if self.state == "unavailable":
+            return PageHistory("unavailable")
+        found = self.history.for_path(source)
+        return PageHistory(self.state, (), found[0][0].date if found else None, self._uncommitted(source))
+
+    def identity(self, source: str) -> tuple[str, ...]:
+        """What the history of `source` (as in `for_page`) is made of, as text for
+        `koers.buildcache`: the state and every commit's sha, short sha and changes.
+
+        A commit sha fixes its message, author, date, parents and blobs; the short sha can
+        grow when later commits share its prefix, and the changes depend on git's rename
+        detection, so both are part of it too.
+        """
+        if self.state == "unavailable":
+            return ("unavailable",)
+        if source.endswith("/"):
+            touched = [(commit, tuple(changes)) for commit, changes in self.history.for_prefix(source)]
+        else:
+            touched = [(commit, (change,)) for commit, change in self.history.for_path(source)]
+        return (self.state, str(self._uncommitted(source)), *(
+            f"{c.sha} {c.short} {changes!r} {[(sub.sha, sub.short, sub.changes) for sub in c.folded]!r}"
+            for c, changes in touched))
+
+    def _uncommitted(self, source: str) -> bool:
+        return any(p == source or (source.endswith("/") and p.startswith(source)) for p in self.history.uncommitted)
 
     def _entry(self, commit: Commit, change: FileChange, kind: str) -> PageChange:
         status = {"A": "toegevoegd", "D": "verwijderd", "R": "hernoemd"}.get(change.status, "gewijzigd")

@@ -11,11 +11,13 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
+from .buildcache import BuildCache, code_fingerprint, digest, stable_repr
 from .diagram import Diagram, draw_relations
 from .frontmatter import parse_document
 from .history import path_in_repository, read_history
@@ -70,8 +72,8 @@ class Project:
     GENERATED = ("wijzigingen", "versies", "version", "compare", "opendata", "proces")
 
     def __init__(self, root: Path, docs_dir: Path, settings: Settings, templates_dir: Path, *,
-                 markdown_extensions: list[Any] | None = None, markdown_configs: dict[str, Any] | None = None
-                 ) -> None:
+                 markdown_extensions: list[Any] | None = None, markdown_configs: dict[str, Any] | None = None,
+                 cache_dir: Path | None = None) -> None:
         self.root = root
         self.markdown = MarkdownRenderer(markdown_extensions or [], markdown_configs or {})
         self.docs_dir = docs_dir
@@ -85,6 +87,9 @@ class Project:
         self._diagram: Diagram | None = None
         self._titles: dict[str, str] = {}
         self._histories: dict[str, PageHistory] = {}
+        self._summaries: dict[str, PageHistory] = {}
+        self._identities: dict[str, tuple[str, ...]] = {}
+        self._titles_digest: str | None = None
         self._log: list[LogEntry] | None = None
         # Marks where a page's history goes; random, so contributed text cannot place one.
         self._slot = f"koers-history-{secrets.token_hex(8)}"
@@ -94,6 +99,7 @@ class Project:
         group_slug = Path(layout.themes_dir).relative_to(docs).as_posix() if docs != "." else layout.themes_dir
         self.urls = SiteMap(group_slug, settings.vocabulary.item_slug)
         self.prefix = ""  # the project's folder inside its git repository, e.g. "examples/x/"
+        self.cache = _build_cache(cache_dir, templates_dir, settings, markdown_extensions, markdown_configs)
 
     def prepare(self) -> tuple[str | None, list[Problem]]:
         """Everything a build needs, read once: content, history, versions and the planning.
@@ -165,7 +171,7 @@ class Project:
                        docs_dir=self.prefix + layout.docs_dir)
 
     def page_history(self, src_uri: str) -> PageHistory:
-        """The page's change history, computed once per build (the sitemap date needs it too)."""
+        """The page's change history with every entry, computed once per build."""
         if src_uri not in self._histories:
             kind, _ = self.page_kind(src_uri)
             if self.changelog is None or kind in self.GENERATED:
@@ -174,9 +180,51 @@ class Project:
                 self._histories[src_uri] = self.changelog.for_page(self.prefix + self.source_of(src_uri), kind)
         return self._histories[src_uri]
 
+    def page_summary(self, src_uri: str) -> PageHistory:
+        """The page's history without its entries: state, last change and uncommitted work.
+
+        This is what the top of the page and the sitemap show; the entries themselves are
+        needed only when the page's history is not in the build cache.
+        """
+        if src_uri not in self._summaries:
+            self._summaries[src_uri] = self._summary(src_uri)
+        return self._summaries[src_uri]
+
+    def _summary(self, src_uri: str) -> PageHistory:
+        kind, _ = self.page_kind(src_uri)
+        if self.changelog is None or kind in self.GENERATED:
+            return PageHistory("unavailable")
+        source = self.prefix + self.source_of(src_uri)
+        if not source.endswith("/"):
+            return self.changelog.summary(source)
+        # A folder's page (samenhang/) lists only some of the folder's commits, so its last
+        # change is known from the entries; it is cached with them.
+        last = self.cache.text(("last-changed", src_uri, *self._history_identity(src_uri)), lambda: (
+            moment.isoformat() if (moment := self.page_history(src_uri).last_changed) else ""))
+        return replace(self.changelog.summary(source), last_changed=datetime.fromisoformat(last) if last else None)
+
+    def _history_identity(self, src_uri: str) -> tuple[str, ...]:
+        """What a page's history HTML is made of besides its page URL (for the build cache):
+        its commits, and the current titles it names related goals and themes by."""
+        if self._titles_digest is None:
+            self._titles_digest = digest(repr([(g.id, g.title) for g in self.agenda.goals]),
+                                         repr(self.agenda.theme_titles()))
+        if src_uri not in self._identities:
+            kind, _ = self.page_kind(src_uri)
+            source = self.prefix + self.source_of(src_uri)
+            self._identities[src_uri] = (kind, source, self._titles_digest, *(
+                self.changelog.identity(source) if self.changelog else ()))
+        return self._identities[src_uri]
+
+    def _history_html(self, src_uri: str, page_url: str) -> str:
+        return self.cache.text(("history", src_uri, page_url, *self._history_identity(src_uri)), lambda: (
+            self.env.get_template("koers/history.html").render(
+                history=self.page_history(src_uri), commit_url=self.settings.commit_url, title_of=self.title_of,
+                theme_title=self.agenda.theme_titles(), vocab=self.settings.vocabulary, page_url=page_url)))
+
     def last_changed(self, src_uri: str) -> str | None:
         """The date of the page's last commit (YYYY-MM-DD, for the sitemap)."""
-        moment = self.page_history(src_uri).last_changed
+        moment = self.page_summary(src_uri).last_changed
         return moment.astimezone(AMSTERDAM).date().isoformat() if moment else None
 
     def title_of(self, goal_id: str) -> str:
@@ -297,7 +345,7 @@ class Project:
         context: dict[str, Any] = {"page_url": page_url, "agenda": self.agenda, "body": Markup(markdown),
                                    "goal_url": self.urls.goal_url, "theme_url": self.urls.theme_url,
                                    "vocab": self.settings.vocabulary, "settings": self.settings,
-                                   "history": self.page_history(src_uri), "commit_url": self.settings.commit_url,
+                                   "history": self.page_summary(src_uri), "commit_url": self.settings.commit_url,
                                    "title_of": self.title_of, "history_slot": self._slot,
                                    "content_slot": self._content_slot}
         if kind == "goal":
@@ -335,10 +383,7 @@ class Project:
         reader's search, and the texts of versions and the goals of the matrix are searchable
         on their own pages).
         """
-        history = self.env.get_template("koers/history.html")
-        output = self._fill(output, self._slot, lambda _: history.render(
-            history=self.page_history(src_uri), commit_url=self.settings.commit_url, title_of=self.title_of,
-            theme_title=self.agenda.theme_titles(), vocab=self.settings.vocabulary, page_url=page_url))
+        output = self._fill(output, self._slot, lambda _: self._history_html(src_uri, page_url))
         kind, key = self.page_kind(src_uri)
         if kind in ("version", "compare"):
             output = self._fill(output, self._content_slot, lambda _: self._versions_body(kind, key, page_url))
@@ -354,6 +399,10 @@ class Project:
         return output
 
     def _versions_body(self, kind: str, key: str, page_url: str) -> str:
+        return self.cache.text((page_url, self.prefix, *self.version_pages.identity(kind, key)),
+                               lambda: self._render_versions_body(kind, key, page_url))
+
+    def _render_versions_body(self, kind: str, key: str, page_url: str) -> str:
         context = self.version_pages.context(kind, key)
 
         def body(text: str, prefix: str, levels: int) -> Markup:
@@ -373,6 +422,10 @@ class Project:
         pattern = re.compile(rf'<div[^>]*\bid="{slot}(?:-(\d+))?"[^>]*></div>')
         return pattern.sub(lambda m: render(int(m.group(1) or 0)), output)
 
+    def finish_build(self) -> None:
+        """After the last page: drop the cached parts this build did not use."""
+        self.cache.prune()
+
     def diagram(self) -> Diagram:
         """The relations diagram of samenhang/, drawn once per build."""
         if self._diagram is None:
@@ -389,6 +442,18 @@ class Project:
             rows.append({"goal": goal, "cells": [
                 [r for r in related if r.goal.theme == theme.id] for theme in self.agenda.themes]})
         return rows
+
+
+def _build_cache(directory: Path | None, templates_dir: Path, settings: Settings, extensions: list[Any] | None,
+                 configs: dict[str, Any] | None) -> BuildCache:
+    """The cache of rendered parts in `directory`, or none when there is no directory or when the
+    Markdown settings hold something that cannot be part of a key."""
+    markdown = [stable_repr(extensions or []), stable_repr(configs or {})]
+    if directory is None or None in markdown:
+        return BuildCache(None, "")
+    templates = templates_dir / "koers"
+    code = [Path(__file__).parent, *([templates] if templates.is_dir() else [])]
+    return BuildCache(directory, code_fingerprint(code, [repr(settings), *markdown]))  # type: ignore[list-item]
 
 
 def _results_markdown(goal: Goal) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from .buildcache import digest
 from .compare import AgendaComparison, compare_agendas
 from .model import Agenda
 from .site import NAV_THEMES, GeneratedPage, SiteMap, agenda_data
@@ -62,6 +63,7 @@ class VersionPages:
     versions: VersionSet
     urls: SiteMap = field(default_factory=SiteMap)
     document: tuple[str, ...] = (NAV_THEMES,)
+    _digests: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
     def generated_pages(self) -> list[GeneratedPage]:
         pages = [GeneratedPage(VERSIES_SRC, "", "versies", "versies")]
@@ -85,6 +87,24 @@ class VersionPages:
             files[f"data/versies/{version.id}.json"] = json.dumps(
                 {"version": _version_data(version), **data}, ensure_ascii=False, indent=2) + "\n"
         return files
+
+    def identity(self, kind: str, key: str) -> tuple[str, ...]:
+        """Everything the body of version or comparison page `key` is made of, as text (for
+        `koers.buildcache`): each version's metadata and agenda, and a comparison's renames."""
+        ids = [key] if kind == "version" else key.split("/")
+        parts = [kind, key]
+        for version_id in ids:
+            parts += [repr(self.versions.get(version_id)), self._agenda_digest(version_id)]
+        if kind == "compare":
+            parts.append(repr(sorted(self.versions.renames.get((ids[0], ids[1]), {}).items())))
+        return tuple(parts)
+
+    def _agenda_digest(self, version_id: str) -> str:
+        # The agenda itself, not the commit: the werkversie has none, and what a version
+        # shows also depends on the layout and the document setting.
+        if version_id not in self._digests:
+            self._digests[version_id] = digest(repr(self.versions.agendas[version_id]))
+        return self._digests[version_id]
 
     def comparison(self, old_id: str, new_id: str) -> AgendaComparison:
         renames = self.versions.renames.get((old_id, new_id), {})

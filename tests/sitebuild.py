@@ -96,6 +96,14 @@ class AgendaSite:
         if default_content:
             self.write_default_content()
 
+    @classmethod
+    def existing(cls, root: Path) -> AgendaSite:
+        """A project already in `root` (a copy of another test's), with its own mkdocs.yml."""
+        site = cls.__new__(cls)
+        site.root = root
+        site.config = yaml.safe_load((root / "mkdocs.yml").read_text("utf-8"))
+        return site
+
     def write_config(self) -> None:
         self.write("mkdocs.yml", yaml.safe_dump(self.config, allow_unicode=True, sort_keys=False))
 

@@ -1,0 +1,136 @@
+"""Rendered page parts kept between builds, keyed by everything they are made of.
+
+A version document or a comparison of a large agenda is megabytes of HTML that
+changes only when its agendas, the version's metadata, the settings or the code
+change. `BuildCache` keeps such parts in ``.cache/koers/`` (next to Material's own
+``.cache/``) under a key that digests all of those inputs, so a second build (the
+next `make serve` rebuild, or CI with the folder kept) reads them instead of
+rendering them again.
+
+The key is the content, not a file date: a stale entry cannot be found, because
+anything that would change the output changes the key. What a build did not use
+is removed at its end, so the folder holds one build's parts. A cache that cannot
+be read or written only costs time: the part is rendered as without one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".cache/koers"
+_SUFFIX = ".html"
+# What renders the cached parts besides Koers' own code and templates.
+_LIBRARIES = ("jinja2", "markupsafe", "markdown", "pymdown-extensions", "nh3", "babel")
+
+
+def digest(*parts: str) -> str:
+    """A hex sha256 of `parts`, each length-prefixed so ("ab", "c") and ("a", "bc") differ."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        h.update(b"%d:" % len(data))
+        h.update(data)
+    return h.hexdigest()
+
+
+def stable_repr(value: Any) -> str | None:
+    """A repr that is the same in every process, or None when `value` holds an object that has none.
+
+    Markdown settings may hold functions (a slugify) and extension objects, whose
+    default repr is a memory address: a key built from that would never match again.
+    """
+    if isinstance(value, dict):
+        items = [(stable_repr(k), stable_repr(v)) for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))]
+        return None if any(k is None or v is None for k, v in items) else "{" + ", ".join(
+            f"{k}: {v}" for k, v in items) + "}"
+    if isinstance(value, list | tuple):
+        items = [stable_repr(v) for v in value]
+        return None if None in items else "[" + ", ".join(items) + "]"  # type: ignore[arg-type]
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{value.__module__}.{value.__qualname__}"
+    text = repr(value)
+    return None if " at 0x" in text else text
+
+
+def code_fingerprint(folders: Iterable[Path], extra: Iterable[str] = ()) -> str:
+    """A digest of every file in `folders` (the code and templates that render cached parts),
+    the versions of Python and the rendering libraries, and `extra` (settings)."""
+    files = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            files.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            files.update(hashlib.sha256(path.read_bytes()).digest())
+    libraries = []
+    for name in _LIBRARIES:
+        try:
+            libraries.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            libraries.append(f"{name} missing")
+    return digest(sys.version, *libraries, files.hexdigest(), *extra)
+
+
+class BuildCache:
+    """Texts stored by key in `directory`; `BuildCache(None, "")` keeps nothing."""
+
+    def __init__(self, directory: Path | None, fingerprint: str) -> None:
+        self.directory = directory
+        self.fingerprint = fingerprint
+        self.used: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+
+    def text(self, parts: Iterable[str], render: Callable[[], str]) -> str:
+        """The stored text for `parts`; on a miss, `render()` and store it."""
+        if self.directory is None:
+            return render()
+        key = digest(self.fingerprint, *parts)
+        self.used.add(key)
+        path = self.directory / (key + _SUFFIX)
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+        else:
+            self.hits += 1
+            return text
+        self.misses += 1
+        text = render()
+        self._store(path, text)
+        return text
+
+    def _store(self, path: Path, text: str) -> None:
+        # Written aside and renamed into place: a build that stops halfway, or a second build
+        # at the same time, never leaves a partial entry under a valid key.
+        try:
+            if not path.parent.is_dir():
+                path.parent.mkdir(parents=True)
+                # As pytest and ruff do for their caches: git ignores the folder even in a
+                # repository whose .gitignore does not name it.
+                (path.parent / ".gitignore").write_text("# Koers' build cache, made by every build.\n*\n")
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=_SUFFIX)
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                file.write(text)
+            os.replace(temporary, path)
+        except OSError:
+            pass
+
+    def prune(self) -> int:
+        """Remove the entries this build did not use (and leftovers of interrupted writes)."""
+        if self.directory is None or not self.directory.is_dir():
+            return 0
+        removed = 0
+        for path in self.directory.iterdir():
+            if path.suffix == _SUFFIX and path.stem not in self.used:
+                try:
+                    path.unlink()
+                    removed += 1
+                except OSError:
+                    pass
+        return removed

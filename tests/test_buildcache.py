@@ -1,0 +1,197 @@
+"""The build cache (`koers.buildcache`): a second build reads the cached parts and publishes the
+same site, and every kind of change reaches the pages it should, from real git repositories."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sitebuild import AgendaSite, BuildResult, goal_file
+
+from koers.buildcache import CACHE_DIR, BuildCache, stable_repr
+from tests.gitrepo import GitRepo, isolate_git_env
+
+VERSIONS = """\
+- id: concept
+  title: Concept voor inspraak
+  date: 2020-04-19
+  status: ter-inzage
+  ref: v-concept
+"""
+_SLOT = re.compile(r"koers-(history|content)-[0-9a-f]{16}")
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    isolate_git_env(monkeypatch, tmp_path / "home")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with a declared version and a history, built once (so its cache is filled)."""
+    root = tmp_path_factory.mktemp("cached")
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate_git_env(monkeypatch, home)
+        site = AgendaSite(root)
+        site.config["nav"].append("versies.md")
+        site.write_config()
+        repo = GitRepo(root)
+        repo.commit("Concept", date="2020-04-15T10:00:00+02:00")
+        repo.tag("v-concept")
+        site.write("content/versions.yml", VERSIONS)
+        site.write("goals/meer-bewegen.md", goal_file(
+            "Meer inwoners bewegen voldoende", "gezondheid", "meer", 1, ["ouderen wandelen;", "sporten kan."]))
+        # Its history names the related goal by its current title.
+        site.write("goals/minder-dakloosheid.md", goal_file(
+            "Minder inwoners zijn dakloos", "wonen", "minder", 1,
+            ["er voldoende opvang is;", "niemand op straat slaapt."],
+            [("meer-bewegen", "Bewegen helpt wie opnieuw begint.")], "Een toelichting bij het doel.\n"))
+        repo.commit("Werk het doel bewegen bij", date="2021-01-10T10:00:00+01:00")
+        site.build()
+    return root
+
+
+def _copy(built: Path, tmp_path: Path) -> tuple[AgendaSite, GitRepo]:
+    root = tmp_path / "project"
+    shutil.copytree(built, root, symlinks=True)
+    return AgendaSite.existing(root), GitRepo(root, init=False)
+
+
+def _pages(result: BuildResult) -> dict[str, str]:
+    """Every HTML page of a build, with the per-build slot names made equal."""
+    return {p.relative_to(result.site).as_posix(): _SLOT.sub("SLOT", p.read_text("utf-8"))
+            for p in sorted(result.site.rglob("*.html"))}
+
+
+def _entries(root: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in (root / CACHE_DIR).glob("*.html")}
+
+
+def test_a_second_build_reads_the_cache_and_publishes_the_same_site(built: Path, tmp_path: Path) -> None:
+    site, _ = _copy(built, tmp_path)
+    shutil.rmtree(site.root / CACHE_DIR)
+    cold = site.build()
+    cold_pages = _pages(cold)
+    entries = _entries(site.root)
+    # A version document, a comparison, and the history of each page that has one.
+    assert len(entries) >= 3 + 2 + 3
+    shutil.move(cold.site, tmp_path / "cold-site")
+
+    warm = site.build()
+    assert _pages(warm) == cold_pages
+    assert _entries(site.root) == entries  # every part was read, none written again
+
+
+def test_the_build_shows_what_is_cached(built: Path, tmp_path: Path) -> None:
+    """Proof that the keys match across processes: a planted entry is what the page shows."""
+    site, _ = _copy(built, tmp_path)
+    for name in _entries(site.root):
+        path = site.root / CACHE_DIR / name
+        if path.read_text("utf-8").startswith("<"):  # not samenhang/'s last-changed date
+            path.write_text("<p>UIT DE CACHE</p>", "utf-8")
+    result = site.build()
+    for page in ("versies/concept/", "vergelijk/concept/werkversie/", "doelen/meer-bewegen/"):
+        assert "UIT DE CACHE" in result.html(page)
+
+
+def _retitle(site: AgendaSite, repo: GitRepo) -> None:
+    site.write("goals/meer-bewegen.md", goal_file(
+        "Meer inwoners sporten en bewegen", "gezondheid", "meer", 1, ["ouderen wandelen;", "sporten kan."]))
+
+
+def _commit(site: AgendaSite, repo: GitRepo) -> None:
+    site.write("goals/meer-woningen.md", goal_file(
+        "Meer betaalbare woningen", "wonen", "meer", 2, ["er jaarlijks 150 woningen bijkomen."]))
+    repo.commit("Verhoog het aantal woningen", date="2021-03-01T10:00:00+01:00")
+
+
+def _version_title(site: AgendaSite, repo: GitRepo) -> None:
+    site.write("content/versions.yml", VERSIONS.replace("Concept voor inspraak", "Ontwerp voor inspraak"))
+
+
+def _template(site: AgendaSite, repo: GitRepo) -> None:
+    for name in ("history.html", "compare.html"):
+        path = site.root / "overrides/koers" / name
+        path.write_text(path.read_text("utf-8") + "<p>NIEUW SJABLOON</p>\n", "utf-8")
+
+
+def _settings(site: AgendaSite, repo: GitRepo) -> None:
+    path = site.root / "mkdocs.yml"
+    path.write_text(path.read_text("utf-8").replace("forge.example/teststad", "forge.example/andere-stad"), "utf-8")
+
+
+# After the first build, change one thing; build again; the change shows where it should.
+CHANGES: list[tuple[str, Callable[[AgendaSite, GitRepo], None], str, str]] = [
+    # An uncommitted edit: the werkversie and its comparison show it, and so does the history of
+    # every page that names the goal (minder-dakloosheid relates to it).
+    ("worktree edit", _retitle, "versies/werkversie/", "Meer inwoners sporten en bewegen"),
+    ("worktree edit", _retitle, "vergelijk/concept/werkversie/", "Meer inwoners sporten en bewegen"),
+    ("worktree edit", _retitle, "doelen/minder-dakloosheid/", "Meer inwoners sporten en bewegen"),
+    ("new commit", _commit, "doelen/meer-woningen/", "Verhoog het aantal woningen"),
+    ("new commit", _commit, "vergelijk/concept/werkversie/", "150"),
+    ("version metadata", _version_title, "vergelijk/concept/werkversie/", "Ontwerp voor inspraak"),
+    ("template", _template, "doelen/meer-bewegen/", "NIEUW SJABLOON"),
+    ("template", _template, "vergelijk/concept/werkversie/", "NIEUW SJABLOON"),
+    ("settings", _settings, "doelen/meer-bewegen/", "forge.example/andere-stad/agenda/commit/"),
+]
+
+
+@pytest.mark.parametrize(("change", "edit", "page", "expected"), CHANGES,
+                         ids=[f"{c[0]}-{c[2]}" for c in CHANGES])
+def test_a_change_is_never_hidden_by_the_cache(built: Path, tmp_path: Path, change: str,
+                                                edit: Callable[[AgendaSite, GitRepo], None], page: str,
+                                                expected: str) -> None:
+    site, repo = _copy(built, tmp_path)
+    assert expected not in BuildResult(0, "", built / "site").html(page)
+    edit(site, repo)
+    warm = site.build()
+    shutil.rmtree(site.root / CACHE_DIR)
+    cold = site.build("--site-dir", str(tmp_path / "cold"))
+    assert expected in warm.html(page)
+    assert _pages(warm) == _pages(BuildResult(0, "", tmp_path / "cold"))
+    assert cold.returncode == 0
+
+
+def test_the_cache_keeps_one_build_and_stays_out_of_git(built: Path, tmp_path: Path) -> None:
+    site, repo = _copy(built, tmp_path)
+    stale = site.root / CACHE_DIR / ("0" * 64 + ".html")
+    stale.write_text("<p>oud</p>", "utf-8")
+    _retitle(site, repo)
+    before = set(_entries(site.root))
+    site.build()
+    after = set(_entries(site.root))
+    assert not stale.exists()
+    assert before - after and after - before  # the werkversie's parts were replaced, not added to
+    repo.commit("Hernoem het doel", date="2021-02-01T10:00:00+01:00")
+    assert repo.git("status", "--porcelain", "--ignored=no").strip() == ""
+    assert not any(CACHE_DIR in line for line in repo.git("ls-files").splitlines())
+
+
+def test_a_cache_that_cannot_be_written_only_costs_time(built: Path, tmp_path: Path) -> None:
+    site, _ = _copy(built, tmp_path)
+    shutil.rmtree(site.root / CACHE_DIR)
+    (site.root / CACHE_DIR).write_text("not a folder", "utf-8")  # mkdir and writing both fail
+    result = site.build()
+    assert "Concept voor inspraak" in result.html("vergelijk/concept/werkversie/")
+    assert _pages(result) == _pages(BuildResult(0, "", built / "site"))
+
+
+def test_keys_hold_only_what_is_the_same_in_every_process() -> None:
+    assert stable_repr({"toc": {"permalink": True, "slugify": stable_repr}}) == (
+        "{'toc': {'permalink': True, 'slugify': koers.buildcache.stable_repr}}")
+    assert stable_repr(["attr_list", object()]) is None
+
+
+def test_without_a_folder_nothing_is_kept(tmp_path: Path) -> None:
+    cache = BuildCache(None, "")
+    calls: list[int] = []
+    for _ in range(2):
+        assert cache.text(("a",), lambda: str(calls.append(1) or "x")) == "x"
+    assert len(calls) == 2
+    kept = BuildCache(tmp_path / "c", "f")
+    assert [kept.text(("a",), lambda: str(calls.append(1) or "y")) for _ in range(2)] == ["y", "y"]
+    assert len(calls) == 3 and (kept.hits, kept.misses) == (1, 1)
