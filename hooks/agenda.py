@@ -72,7 +72,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return _current().page_html(html)
+    return _current().page_html(page.file.src_uri, html)
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

@@ -94,6 +94,9 @@ class Project:
         # Marks where a page's history goes; random, so contributed text cannot place one.
         self._slot = f"koers-history-{secrets.token_hex(8)}"
         self._content_slot = f"koers-content-{secrets.token_hex(8)}"
+        self._part_slot = f"koers-part-{secrets.token_hex(8)}"
+        self._part = re.compile(rf"<p>{self._part_slot}-(\d+)</p>")
+        self._parts: dict[str, list[str]] = {}
         layout = settings.layout
         docs = docs_dir.relative_to(root).as_posix()
         group_slug = Path(layout.themes_dir).relative_to(docs).as_posix() if docs != "." else layout.themes_dir
@@ -347,11 +350,14 @@ class Project:
                                    "vocab": self.settings.vocabulary, "settings": self.settings,
                                    "history": self.page_summary(src_uri), "commit_url": self.settings.commit_url,
                                    "title_of": self.title_of, "history_slot": self._slot,
-                                   "content_slot": self._content_slot}
+                                   "content_slot": self._content_slot, "part": self._part_marker}
         if kind == "goal":
             goal = self.agenda.goal(key)
             context |= {"goal": goal, "theme": self.agenda.theme(goal.theme),
                         "related": self.agenda.related_by_theme(goal.id)}
+            related = self.env.get_template("koers/_related.html")
+            self._parts[src_uri] = [self.env.get_template("koers/_goal_head.html").render(context), *(
+                related.render(context, items=items) for _, items in context["related"])]
         elif kind == "theme":
             context |= {"theme": self.agenda.theme(key), "goals": self.agenda.goals_of(key)}
         elif kind == "samenhang":
@@ -370,9 +376,15 @@ class Project:
                         else "unavailable", "feed": bool(self.settings.site_url)}
         return self.env.get_template(f"koers/{kind}.md").render(context)
 
-    def page_html(self, html: str) -> str:
-        """Sanitise a page's rendered HTML (contributed Markdown is untrusted)."""
-        return str(sanitize(html))
+    def _part_marker(self, n: int) -> str:
+        return f"{self._part_slot}-{n}"
+
+    def page_html(self, src_uri: str, html: str) -> str:
+        """Sanitise a page's rendered HTML (contributed Markdown is untrusted), then put in the
+        HTML parts its template marked with `part(n)` (escaped HTML from templates)."""
+        html = str(sanitize(html))
+        parts = self._parts.pop(src_uri, None)
+        return self._part.sub(lambda m: parts[int(m.group(1))], html) if parts else html
 
     def finish_page(self, src_uri: str, page_url: str, output: str) -> str:
         """Put the generated HTML parts into the finished page.

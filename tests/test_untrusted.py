@@ -212,10 +212,11 @@ def test_markup_in_fields_stays_visible_text(builds) -> None:
     """A result, note or opgave holding markup shows it as text, so the editor sees what they wrote."""
     hostile, _ = builds
     index = [name for name, _ in PAYLOADS].index("script") + 1
-    article = hostile.article(f"doelen/meer-doel-{index}/")
+    # Jinja writes ' as &#39; where the sanitiser writes it bare; both show a quote.
+    article = hostile.article(f"doelen/meer-doel-{index}/").replace("&#39;", "'")
     shown = "&lt;script&gt;alert('script')&lt;/script&gt;"
     assert f"<li>resultaat {shown}</li>" in article
-    assert f"Noot {shown}" in hostile.article("doelen/meer-bewegen/")
+    assert f"Noot {shown}" in hostile.article("doelen/meer-bewegen/").replace("&#39;", "'")
     assert f"Opgave {shown}" in article
 
 
