@@ -2,7 +2,8 @@
 
 Measures what the build does for history, without MkDocs: `Project.load_history`
 (`koers.history.read_history` + `ChangeLog.preload`, which reads every file version in one
-`cat-file` and parses every goal version: "read", the history *reading*), then
+`cat-file`) and `ChangeLog.parse_goal_versions` (which the build leaves to the pages that
+need them): "read", the history *reading*, then
 `ChangeLog.for_page` for every page whose history the build shows ("pages").
 Which pages ask, and with which source and kind, is recorded through
 `Project.page_history` before the clock starts, so the numbers hold nothing but
@@ -59,6 +60,8 @@ def measure(root: Path) -> dict[str, Any]:
 
     started, cpu_started = time.perf_counter(), time.process_time()
     project.load_history()
+    assert project.changelog is not None
+    project.changelog.parse_goal_versions()
     read, cpu_read = time.perf_counter(), time.process_time()
     git_calls = GIT_CALLS.total() - calls
     changelog = project.changelog

@@ -159,15 +159,19 @@ class ChangeLog:
         return "partial" if self.history.shallow else "complete"
 
     def preload(self) -> None:
-        """Read every file version the history shows, in one git process, and parse its goals.
+        """Read every file version the history shows, in one git process.
 
         Reading all of them at once is simpler than asking per page and costs one
-        process; blobs are cached by id, since a blob never changes. Every goal version
-        is shown somewhere (its page, samenhang/), so all are parsed here, once.
+        process; blobs are cached by id, since a blob never changes. They are parsed
+        when a page first needs them: with the build cache, most pages never do.
         """
         shas = {s for c in self.history.commits for ch in c.changes for s in (ch.old_blob, ch.new_blob) if s}
         if shas:
             self._blobs.update(self.history.read_blobs(shas))
+
+    def parse_goal_versions(self) -> None:
+        """Parse every goal version now instead of when first needed (for `bench.history_probe`,
+        whose "reading" is getting the history out of git and into data)."""
         for commit in self.history.commits:
             for change in commit.changes:
                 if self._layout.is_goal(change.path):
