@@ -2,9 +2,12 @@
 
 For each size G (T = 8 themes, C = 2G commits, V = 5 versions) one repository is
 generated (`bench.generate`) and these steps run interleaved, one warm-up round
-and then `--runs` counted rounds (A B C D … A B C D …):
+and then `--runs` counted rounds (A W B C D … A W B C D …):
 
-A  the full Koers build: ``mkdocs build --strict`` with the hook;
+A  the full Koers build: ``mkdocs build --strict`` with the hook, cold (the build cache,
+   ``.cache/koers/``, removed first, as on a fresh clone);
+W  the same build again, warm: with the build cache A left (as the next ``make serve``
+   rebuild, or CI that keeps ``.cache/``); for information;
 B  plain Material: the same goals as ordinary Markdown pages (``plain/``), same theme and nav
    (goals listed up to `koers.site.NAV_LIMIT`, as Koers does), no hook;
 C  B plus mkdocs-git-revision-date-localized-plugin (``plain/`` has the same history);
@@ -55,6 +58,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.generate import DATES_CONFIG, FULLNAV_CONFIG, PLAIN_CONFIG, generate_or_reuse, git_env  # noqa: E402
+from koers.buildcache import CACHE_DIR  # noqa: E402
 from koers.loading import load_directory  # noqa: E402
 
 WORK = REPO / "bench" / "work"
@@ -64,9 +68,10 @@ END = "<!-- bench:results:end -->"
 TIME = "/usr/bin/time"
 PY = sys.executable
 BIN = Path(sys.executable).parent
-STEPS = ("A", "B", "C", "N", "D", "D*", "H", "K")
+STEPS = ("A", "W", "B", "C", "N", "D", "D*", "H", "K")
 LABELS = {
-    "A": "Koers build (mkdocs + hook)",
+    "A": "Koers build (mkdocs + hook), cold: no build cache, as on a fresh clone",
+    "W": "Koers build again, warm: with the build cache A left",
     "B": "plain Material build, same nav as A",
     "C": "plain + git-revision-date-localized",
     "N": "plain Material, every goal in the nav",
@@ -143,6 +148,7 @@ class SizeResult:
     def ratios(self) -> dict[str, float | None]:
         a = self.median("A")
         return {"A/B": _ratio(a, self.median("B")), "A/C": _ratio(a, self.median("C")),
+                "W/B": _ratio(self.median("W"), self.median("B")),
                 "A/N": _ratio(a, self.median("N")), "H/D": _ratio(self.history(), self.median("D")),
                 "reading/D": _ratio(self.history("read_s"), self.median("D"))}
 
@@ -185,6 +191,7 @@ def commands(repo: Path, out: Path) -> dict[str, list[str]]:
     mkdocs = [PY, "-m", "mkdocs", "build", "--strict", "--quiet"]
     return {
         "A": [*mkdocs, "--site-dir", str(out / "A")],
+        "W": [*mkdocs, "--site-dir", str(out / "W")],
         "B": [*mkdocs, "--config-file", str(repo / PLAIN_CONFIG), "--site-dir", str(out / "B")],
         "C": [*mkdocs, "--config-file", str(repo / DATES_CONFIG), "--site-dir", str(out / "C")],
         "N": [*mkdocs, "--config-file", str(repo / FULLNAV_CONFIG), "--site-dir", str(out / "N")],
@@ -229,6 +236,8 @@ def bench_size(goals: int, runs: int, env: dict[str, str], log, info: dict[str, 
         for step in STEPS:
             if goals > QUADRATIC_MAX_G.get(step, goals):
                 continue
+            if step == "A":  # cold: the build cache W reads is what A itself leaves
+                shutil.rmtree(repo / CACHE_DIR, ignore_errors=True)
             # H runs from this project (for `-m bench…`), everything else inside the repository.
             sample = measure(cmds[step], REPO if step == "H" else repo, env, capture=step == "H")
             if round_:
@@ -402,7 +411,7 @@ def report(results: list[SizeResult], serve: ServeResult | None, info: dict[str,
     lines = [f"Machine: {info['nproc']} CPUs, {info['platform']}; Python {info['python']}, git {info['git']}, "
              f"MkDocs {info['mkdocs']}, Material {info['mkdocs-material']}, git-revision-date-localized "
              f"{info['mkdocs-git-revision-date-localized-plugin']}. Each size: one warm-up round, then the "
-             "counted rounds, steps interleaved (A B C N D D* H K, A B C …; C and N only up to "
+             "counted rounds, steps interleaved (A W B C N D D* H K, A W B …; C and N only up to "
              f"G={QUADRATIC_MAX_G['C']}, see `QUADRATIC_MAX_G`).", "",
              *(f"- G={r.goals}: measured {r.measured} with Koers at `{r.koers}` (the working tree"
                + (f", code fingerprint `{r.code}`" if r.code else "")
@@ -435,6 +444,8 @@ def report(results: list[SizeResult], serve: ServeResult | None, info: dict[str,
                          + " | (for information) |")
     lines.append("| H/D (the history with every page's redlines) | " + " | ".join(
         _fmt(r.ratios()["H/D"]) for r in results) + " | (for information) |")
+    lines.append("| W/B (W: A again, with the build cache) | " + " | ".join(_fmt(r.ratios()["W/B"]) for r in results)
+                 + " | (for information) |")
     lines.append("| A/N (N: every goal in the nav) | " + " | ".join(_fmt(r.ratios()["A/N"]) for r in results)
                  + " | (for information) |")
     lines.append("| A/G (ms per goal) | " + " | ".join(_fmt(1000 * r.median("A") / r.goals, 1) for r in results)

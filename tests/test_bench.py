@@ -123,7 +123,7 @@ def test_report_judges_each_target_from_the_medians() -> None:
 
     def size(goals: int, a: float, b: float, c: float | None, d: float, read: float, pages: float) -> SizeResult:
         inner = {"history_s": read + pages, "read_s": read, "pages_s": pages, "site_log_s": 0.1, "git_calls": 4}
-        seconds = {"A": a, "B": b, "C": c, "D": d, "K": 1.0, "H": read + pages}
+        seconds = {"A": a, "W": a / 2, "B": b, "C": c, "D": d, "K": 1.0, "H": read + pages}
         samples = {step: [Sample(s * f, 1024 * 100, s, inner if step == "H" else None) for f in (0.9, 1.0, 1.3)]
                    for step, s in seconds.items() if s is not None}
         return SizeResult(goals, 2 * goals + 1, 8, 5, 1.0, 1, 1, samples, "today", "abc1234", 1.0)
@@ -137,3 +137,4 @@ def test_report_judges_each_target_from_the_medians() -> None:
     assert "- reading/D = 2.40 (target ≤ 3): pass" in text
     assert "| H/D (the history with every page's redlines) | 6.40 | 3.00 | (for information) |" in text
     assert "- A(4000)/A(1000) = 4.20 (target ≤ 4.4): pass" in text
+    assert "| W/B (W: A again, with the build cache) | 2.00 | 2.33 | (for information) |" in text
