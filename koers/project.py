@@ -173,14 +173,19 @@ class Project:
         return replace(layout, themes_dir=self.prefix + layout.themes_dir, goals_dir=self.prefix + layout.goals_dir,
                        docs_dir=self.prefix + layout.docs_dir)
 
+    def _history_source(self, src_uri: str) -> tuple[str, str] | None:
+        """(kind, repository path) of a page whose history comes from git; None for the others."""
+        kind, _ = self.page_kind(src_uri)
+        if self.changelog is None or kind in self.GENERATED:
+            return None
+        return kind, self.prefix + self.source_of(src_uri)
+
     def page_history(self, src_uri: str) -> PageHistory:
         """The page's change history with every entry, computed once per build."""
         if src_uri not in self._histories:
-            kind, _ = self.page_kind(src_uri)
-            if self.changelog is None or kind in self.GENERATED:
-                self._histories[src_uri] = PageHistory("unavailable")
-            else:
-                self._histories[src_uri] = self.changelog.for_page(self.prefix + self.source_of(src_uri), kind)
+            found = self._history_source(src_uri)
+            self._histories[src_uri] = (self.changelog.for_page(found[1], found[0]) if found and self.changelog
+                                        else PageHistory("unavailable"))
         return self._histories[src_uri]
 
     def page_summary(self, src_uri: str) -> PageHistory:
@@ -194,10 +199,10 @@ class Project:
         return self._summaries[src_uri]
 
     def _summary(self, src_uri: str) -> PageHistory:
-        kind, _ = self.page_kind(src_uri)
-        if self.changelog is None or kind in self.GENERATED:
+        found = self._history_source(src_uri)
+        if found is None or self.changelog is None:
             return PageHistory("unavailable")
-        source = self.prefix + self.source_of(src_uri)
+        source = found[1]
         if not source.endswith("/"):
             return self.changelog.summary(source)
         # A folder's page (samenhang/) lists only some of the folder's commits, so its last
@@ -213,10 +218,9 @@ class Project:
             self._titles_digest = digest(repr([(g.id, g.title) for g in self.agenda.goals]),
                                          repr(self.agenda.theme_titles()))
         if src_uri not in self._identities:
-            kind, _ = self.page_kind(src_uri)
-            source = self.prefix + self.source_of(src_uri)
-            self._identities[src_uri] = (kind, source, self._titles_digest, *(
-                self.changelog.identity(source) if self.changelog else ()))
+            found = self._history_source(src_uri)
+            self._identities[src_uri] = (*found, self._titles_digest, *self.changelog.identity(found[1])) if (
+                found and self.changelog) else ("unavailable",)
         return self._identities[src_uri]
 
     def _history_html(self, src_uri: str, page_url: str) -> str:
