@@ -61,6 +61,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion))
     for path, text in project.generated_files().items():
         files.append(File.generated(config, path, content=text))
+    project.render_aside({file.src_uri: file.url for file in files.documentation_pages()})
     return files
 
 

@@ -11,6 +11,10 @@ The key is the content, not a file date: a stale entry cannot be found, because
 anything that would change the output changes the key. What a build did not use
 is removed at its end, so the folder holds one build's parts. A cache that cannot
 be read or written only costs time: the part is rendered as without one.
+
+`BuildCache.prefill` renders missing parts in a second process while the build goes on
+(the version documents and comparisons, on a cold build), so a machine with two cores
+spends that time side by side with MkDocs' own rendering.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import hashlib
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -85,6 +90,8 @@ class BuildCache:
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0
+        self._child: int | None = None
+        self._pending: set[str] = set()
 
     def text(self, parts: Iterable[str], render: Callable[[], str]) -> str:
         """The stored text for `parts`; on a miss, `render()` and store it."""
@@ -92,6 +99,8 @@ class BuildCache:
             return render()
         key = digest(self.fingerprint, *parts)
         self.used.add(key)
+        if key in self._pending:
+            self.wait()
         path = self.directory / (key + _SUFFIX)
         try:
             text = path.read_text("utf-8")
@@ -105,15 +114,62 @@ class BuildCache:
         self._store(path, text)
         return text
 
+    def prefill(self, jobs: Iterable[tuple[Iterable[str], Callable[[], str]]]) -> None:
+        """Render the entries of `jobs` (parts, render) that are missing in a second process.
+
+        This process goes on at once; a later `text()` for one of these entries waits for the
+        second process, and renders the entry itself if that process did not store it (it
+        failed, or the folder cannot be written), so an error shows where it would without
+        this. Nothing happens without a folder, without `os.fork` (Windows), or when other
+        threads run (`mkdocs serve`): a forked child gets only the forking thread, and a lock
+        another thread held at that moment would stay locked in it.
+        """
+        if self.directory is None or not hasattr(os, "fork") or threading.active_count() > 1:
+            return
+        self.wait()
+        missing = [(key, render) for parts, render in jobs
+                   if not (self.directory / ((key := digest(self.fingerprint, *parts)) + _SUFFIX)).exists()]
+        if not missing or not self._make_directory():
+            return
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child's coverage is not collected
+            status = 1
+            try:
+                for key, render in missing:
+                    self._store(self.directory / (key + _SUFFIX), render())
+                status = 0
+            finally:
+                # No exit handlers, no flushing of buffers inherited from the parent: only the
+                # parent reports, and it renders what the child did not store.
+                os._exit(status)
+        self._child = pid
+        self._pending = {key for key, _ in missing}
+
+    def wait(self) -> None:
+        """Wait until the process started by `prefill` (if any) has ended."""
+        if self._child is not None:
+            os.waitpid(self._child, 0)
+            self._child = None
+            self._pending = set()
+
+    def _make_directory(self) -> bool:
+        assert self.directory is not None
+        try:
+            if not self.directory.is_dir():
+                self.directory.mkdir(parents=True, exist_ok=True)
+                # As pytest and ruff do for their caches: git ignores the folder even in a
+                # repository whose .gitignore does not name it.
+                (self.directory / ".gitignore").write_text("# Koers' build cache, made by every build.\n*\n")
+        except OSError:
+            return False
+        return True
+
     def _store(self, path: Path, text: str) -> None:
         # Written aside and renamed into place: a build that stops halfway, or a second build
         # at the same time, never leaves a partial entry under a valid key.
+        if not self._make_directory():
+            return
         try:
-            if not path.parent.is_dir():
-                path.parent.mkdir(parents=True)
-                # As pytest and ruff do for their caches: git ignores the folder even in a
-                # repository whose .gitignore does not name it.
-                (path.parent / ".gitignore").write_text("# Koers' build cache, made by every build.\n*\n")
             fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=_SUFFIX)
             with os.fdopen(fd, "w", encoding="utf-8") as file:
                 file.write(text)
@@ -123,6 +179,7 @@ class BuildCache:
 
     def prune(self) -> int:
         """Remove the entries this build did not use (and leftovers of interrupted writes)."""
+        self.wait()
         if self.directory is None or not self.directory.is_dir():
             return 0
         removed = 0

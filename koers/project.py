@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -414,8 +415,23 @@ class Project:
                 month=months[n - 1], page_url=page_url, commit_url=self.settings.commit_url))
         return output
 
+    def render_aside(self, page_urls: Mapping[str, str]) -> None:
+        """Start rendering the version documents and comparisons (src_uri → page URL) that
+        the build cache lacks in a second process, while MkDocs renders the other pages.
+
+        They are the largest part of a cold build at scale and need nothing MkDocs makes,
+        and MkDocs writes them last (generated pages follow the docs folder's).
+        """
+        self.cache.prefill(
+            (self._versions_key(kind, key, url), partial(self._render_versions_body, kind, key, url))
+            for src_uri, url in page_urls.items()
+            for kind, key in [self.page_kind(src_uri)] if kind in ("version", "compare"))
+
+    def _versions_key(self, kind: str, key: str, page_url: str) -> tuple[str, ...]:
+        return page_url, self.prefix, *self.version_pages.identity(kind, key)
+
     def _versions_body(self, kind: str, key: str, page_url: str) -> str:
-        return self.cache.text((page_url, self.prefix, *self.version_pages.identity(kind, key)),
+        return self.cache.text(self._versions_key(kind, key, page_url),
                                lambda: self._render_versions_body(kind, key, page_url))
 
     def _render_versions_body(self, kind: str, key: str, page_url: str) -> str:

@@ -3,8 +3,11 @@ same site, and every kind of change reaches the pages it should, from real git r
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -195,3 +198,48 @@ def test_without_a_folder_nothing_is_kept(tmp_path: Path) -> None:
     kept = BuildCache(tmp_path / "c", "f")
     assert [kept.text(("a",), lambda: str(calls.append(1) or "y")) for _ in range(2)] == ["y", "y"]
     assert len(calls) == 3 and (kept.hits, kept.misses) == (1, 1)
+
+
+def _pid() -> str:
+    return str(os.getpid())
+
+
+def _fail() -> str:
+    raise RuntimeError("rendering failed")
+
+
+def test_prefill_renders_the_missing_entries_in_a_second_process(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "c", "f")
+    assert cache.text(("kept",), lambda: "from an earlier build") == "from an earlier build"
+    cache.prefill([(("a",), _pid), (("b",), _fail), (("kept",), _fail)])
+    # Rendered by another process; what it could not render, this one renders (and an error
+    # would show here); an entry already there is not rendered again.
+    assert cache.text(("a",), _fail) not in ("", _pid())
+    assert cache.text(("b",), _pid) == _pid()
+    assert cache.text(("kept",), _fail) == "from an earlier build"
+
+
+def test_prefill_stays_in_this_process_when_it_cannot_fork_safely(tmp_path: Path) -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        cache = BuildCache(tmp_path / "c", "f")
+        cache.prefill([(("a",), _fail)])
+        assert not (tmp_path / "c").exists()
+        assert cache.text(("a",), _pid) == _pid()
+    finally:
+        stop.set()
+        other.join()
+    BuildCache(None, "").prefill([(("a",), _fail)])  # no folder: nothing to fill
+
+
+def test_the_end_of_a_build_waits_for_the_second_process(tmp_path: Path) -> None:
+    def slow() -> str:
+        time.sleep(0.2)
+        return "late"
+
+    cache = BuildCache(tmp_path / "c", "f")
+    cache.prefill([(("unused",), slow)])
+    assert cache.prune() == 1  # the entry the build did not ask for, once it was written
+    assert [p.name for p in (tmp_path / "c").iterdir()] == [".gitignore"]
