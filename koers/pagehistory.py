@@ -9,7 +9,7 @@ one `git cat-file --batch` call, and each blob is parsed once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
@@ -193,11 +193,7 @@ class ChangeLog:
             return PageHistory("unavailable")
         entries = []
         if source.endswith("/"):
-            for commit, changes in self.history.for_prefix(source):
-                found = (self._goal_change(ch) for ch in changes if ch.path.endswith(".md"))
-                goals = tuple(g for g in found if g is not None and (kind != "samenhang" or in_samenhang(g)))
-                if not goals and kind == "samenhang":
-                    continue
+            for commit, changes, goals in self._folder_commits(source, kind):
                 paths = {p for ch in changes for p in (ch.path, ch.old_path) if p}
                 entries.append(PageChange(commit, message_of(commit), "gewijzigd", None, goals=goals,
                                           folded=self._folded(commit, paths)))
@@ -207,13 +203,30 @@ class ChangeLog:
         last = entries[0].commit.date if entries else None
         return PageHistory(self.state, tuple(entries), last, self._uncommitted(source))
 
-    def summary(self, source: str) -> PageHistory:
-        """The history of the file `source` without its entries (its state, last change and
-        uncommitted work), for what a page shows before its history is needed."""
+    def _folder_commits(self, source: str, kind: str) -> Iterator[tuple[Commit, list[FileChange],
+                                                                        tuple[GoalComparison, ...]]]:
+        """The commits a folder's page lists, newest first, with the goal changes it shows."""
+        for commit, changes in self.history.for_prefix(source):
+            found = (self._goal_change(ch) for ch in changes if ch.path.endswith(".md"))
+            goals = tuple(g for g in found if g is not None and (kind != "samenhang" or in_samenhang(g)))
+            if goals or kind != "samenhang":
+                yield commit, changes, goals
+
+    def summary(self, source: str, kind: str) -> PageHistory:
+        """The history of `source` (as in `for_page`) without its entries: its state, last
+        change and uncommitted work, for what a page shows before its history is needed.
+
+        For a folder only the commits up to the newest one its page lists are compared.
+        """
         if self.state == "unavailable":
             return PageHistory("unavailable")
-        found = self.history.for_path(source)
-        return PageHistory(self.state, (), found[0][0].date if found else None, self._uncommitted(source))
+        if source.endswith("/"):
+            newest = next(self._folder_commits(source, kind), None)
+            last = newest[0].date if newest else None
+        else:
+            found = self.history.for_path(source)
+            last = found[0][0].date if found else None
+        return PageHistory(self.state, (), last, self._uncommitted(source))
 
     def identity(self, source: str) -> tuple[str, ...]:
         """What the history of `source` (as in `for_page`) is made of, as text for

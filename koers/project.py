@@ -11,7 +11,6 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -196,21 +195,10 @@ class Project:
         needed only when the page's history is not in the build cache.
         """
         if src_uri not in self._summaries:
-            self._summaries[src_uri] = self._summary(src_uri)
+            found = self._history_source(src_uri)
+            self._summaries[src_uri] = (self.changelog.summary(found[1], found[0]) if found and self.changelog
+                                        else PageHistory("unavailable"))
         return self._summaries[src_uri]
-
-    def _summary(self, src_uri: str) -> PageHistory:
-        found = self._history_source(src_uri)
-        if found is None or self.changelog is None:
-            return PageHistory("unavailable")
-        source = found[1]
-        if not source.endswith("/"):
-            return self.changelog.summary(source)
-        # A folder's page (samenhang/) lists only some of the folder's commits, so its last
-        # change is known from the entries; it is cached with them.
-        last = self.cache.text(("last-changed", src_uri, *self._history_identity(src_uri)), lambda: (
-            moment.isoformat() if (moment := self.page_history(src_uri).last_changed) else ""))
-        return replace(self.changelog.summary(source), last_changed=datetime.fromisoformat(last) if last else None)
 
     def _history_identity(self, src_uri: str) -> tuple[str, ...]:
         """What a page's history HTML is made of besides its page URL (for the build cache):

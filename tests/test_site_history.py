@@ -325,3 +325,23 @@ def test_a_move_to_another_theme_and_a_new_place_say_from_where_to_where(tmp_pat
     samenhang = built.article("samenhang/")  # a row of the matrix moved; the order is no news there
     assert entry_subjects(samenhang) == ["Woningen horen bij gezondheid", "Eerste versie"]
     assert "<dt>Thema</dt>\n<dd>van Wonen naar Gezondheid</dd>" in history_section(samenhang)
+
+
+def test_samenhang_was_last_changed_by_the_newest_change_it_shows(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    repo = GitRepo(site.root)
+    repo.commit("Eerste versie", date="2017-06-26T10:00:00+02:00")
+    relation = [("meer-bewegen", "Bewegen helpt wie opnieuw begint.")]
+    site.write("goals/minder-dakloosheid.md", goal_file(
+        "Minder inwoners zijn dakloos", "wonen", "minder", 1, ["er voldoende opvang is."], relation))
+    repo.commit("Dakloosheid hangt samen met bewegen", date="2018-01-01T10:00:00+01:00")
+    site.write("goals/minder-dakloosheid.md", goal_file(
+        "Minder inwoners zijn dakloos", "wonen", "minder", 1, ["er voldoende opvang is."], relation,
+        "Een toelichting, later geschreven.\n"))
+    repo.commit("Licht dakloosheid toe", date="2018-02-01T10:00:00+01:00")
+    built = site.build()
+    # The newest goal commit only wrote a narrative: no news on samenhang/, so not its date.
+    assert "Laatst gewijzigd op <time datetime=\"2018-01-01" in built.article("samenhang/")
+    assert "Laatst gewijzigd op <time datetime=\"2018-02-01" in built.article("doelen/minder-dakloosheid/")
+    sitemap = (built.site / "sitemap.xml").read_text("utf-8")
+    assert re.search(r"samenhang/</loc>\s*<lastmod>2018-01-01</lastmod>", sitemap)
