@@ -13,8 +13,8 @@ is removed at its end, so the folder holds one build's parts. A cache that canno
 be read or written only costs time: the part is rendered as without one.
 
 `BuildCache.prefill` renders missing parts in a second process while the build goes on
-(the version documents and comparisons, on a cold build), so a machine with two cores
-spends that time side by side with MkDocs' own rendering.
+(on a cold build: every page history, version document and comparison), so a machine
+with two cores spends that time side by side with MkDocs' own work.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -99,9 +100,9 @@ class BuildCache:
             return render()
         key = digest(self.fingerprint, *parts)
         self.used.add(key)
-        if key in self._pending:
-            self.wait()
         path = self.directory / (key + _SUFFIX)
+        if key in self._pending:
+            self._await(path)
         try:
             text = path.read_text("utf-8")
         except (OSError, UnicodeDecodeError):
@@ -117,10 +118,11 @@ class BuildCache:
     def prefill(self, jobs: Iterable[tuple[Iterable[str], Callable[[], str]]]) -> None:
         """Render the entries of `jobs` (parts, render) that are missing in a second process.
 
-        This process goes on at once; a later `text()` for one of these entries waits for the
-        second process, and renders the entry itself if that process did not store it (it
-        failed, or the folder cannot be written), so an error shows where it would without
-        this. Nothing happens without a folder, without `os.fork` (Windows), or when other
+        The second process renders them in the order given, so give them in the order the
+        build needs them. This process goes on at once; a later `text()` for one of these
+        entries waits until the second process has stored it, and renders it itself if that
+        process ended without it (it failed, or the folder cannot be written), so an error
+        shows where it would without this. Nothing happens without a folder, without `os.fork` (Windows), or when other
         threads run (`mkdocs serve`): a forked child gets only the forking thread, and a lock
         another thread held at that moment would stay locked in it.
         """
@@ -144,6 +146,14 @@ class BuildCache:
                 os._exit(status)
         self._child = pid
         self._pending = {key for key, _ in missing}
+
+    def _await(self, path: Path) -> None:
+        while not path.exists():
+            if self._child is None or os.waitpid(self._child, os.WNOHANG)[0]:
+                self._child = None
+                self._pending = set()
+                return
+            time.sleep(0.002)
 
     def wait(self) -> None:
         """Wait until the process started by `prefill` (if any) has ended."""

@@ -212,11 +212,17 @@ class Project:
                 found and self.changelog) else ("unavailable",)
         return self._identities[src_uri]
 
+    def _history_key(self, src_uri: str, page_url: str) -> tuple[str, ...]:
+        return "history", src_uri, page_url, *self._history_identity(src_uri)
+
     def _history_html(self, src_uri: str, page_url: str) -> str:
-        return self.cache.text(("history", src_uri, page_url, *self._history_identity(src_uri)), lambda: (
-            self.env.get_template("koers/history.html").render(
-                history=self.page_history(src_uri), commit_url=self.settings.commit_url, title_of=self.title_of,
-                theme_title=self.agenda.theme_titles(), vocab=self.settings.vocabulary, page_url=page_url)))
+        return self.cache.text(self._history_key(src_uri, page_url),
+                               lambda: self._render_history(src_uri, page_url))
+
+    def _render_history(self, src_uri: str, page_url: str) -> str:
+        return self.env.get_template("koers/history.html").render(
+            history=self.page_history(src_uri), commit_url=self.settings.commit_url, title_of=self.title_of,
+            theme_title=self.agenda.theme_titles(), vocab=self.settings.vocabulary, page_url=page_url)
 
     def last_changed(self, src_uri: str) -> str | None:
         """The date of the page's last commit (YYYY-MM-DD, for the sitemap)."""
@@ -404,16 +410,21 @@ class Project:
         return output
 
     def render_aside(self, page_urls: Mapping[str, str]) -> None:
-        """Start rendering the version documents and comparisons (src_uri → page URL) that
-        the build cache lacks in a second process, while MkDocs renders the other pages.
+        """Start rendering the page histories, version documents and comparisons that the
+        build cache lacks in a second process, while MkDocs renders the pages in this one.
 
-        They are the largest part of a cold build at scale and need nothing MkDocs makes,
-        and MkDocs writes them last (generated pages follow the docs folder's).
+        `page_urls` (src_uri → page URL) is in the order MkDocs writes the pages, which is
+        the order they are needed in. Those parts are most of a cold build at scale, and
+        need nothing MkDocs makes.
         """
-        self.cache.prefill(
-            (self._versions_key(kind, key, url), partial(self._render_versions_body, kind, key, url))
-            for src_uri, url in page_urls.items()
-            for kind, key in [self.page_kind(src_uri)] if kind in ("version", "compare"))
+        jobs: list[tuple[tuple[str, ...], Callable[[], str]]] = []
+        for src_uri, url in page_urls.items():
+            if self._history_source(src_uri):
+                jobs.append((self._history_key(src_uri, url), partial(self._render_history, src_uri, url)))
+            kind, key = self.page_kind(src_uri)
+            if kind in ("version", "compare"):
+                jobs.append((self._versions_key(kind, key, url), partial(self._render_versions_body, kind, key, url)))
+        self.cache.prefill(jobs)
 
     def _versions_key(self, kind: str, key: str, page_url: str) -> tuple[str, ...]:
         return page_url, self.prefix, *self.version_pages.identity(kind, key)

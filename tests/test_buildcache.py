@@ -241,3 +241,20 @@ def test_the_end_of_a_build_waits_for_the_second_process(tmp_path: Path) -> None
     cache.prefill([(("unused",), slow)])
     assert cache.prune() == 1  # the entry the build did not ask for, once it was written
     assert [p.name for p in (tmp_path / "c").iterdir()] == [".gitignore"]
+
+
+def test_each_entry_is_read_as_soon_as_the_second_process_stored_it(tmp_path: Path) -> None:
+    go = tmp_path / "go"
+
+    def after_go() -> str:
+        for _ in range(1000):  # at most 10 s: a build that waited for the whole process fails, not hangs
+            if go.exists():
+                return "after go"
+            time.sleep(0.01)
+        return "timed out"
+
+    cache = BuildCache(tmp_path / "c", "f")
+    cache.prefill([(("first",), lambda: "first"), (("second",), after_go)])
+    assert cache.text(("first",), _fail) == "first"  # while the second process still works
+    go.touch()
+    assert cache.text(("second",), _fail) == "after go"
