@@ -59,9 +59,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for page in project.generated_pages():
         inclusion = InclusionLevel.UNDEFINED if page.listed else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion))
+    project.render_aside({file.src_uri: file.url for file in files.documentation_pages()})
     for path, text in project.generated_files().items():
         files.append(File.generated(config, path, content=text))
-    project.render_aside({file.src_uri: file.url for file in files.documentation_pages()})
     return files
 
 
