@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, ValidationError
 
 from .frontmatter import Path_
@@ -50,10 +51,36 @@ def schema_path(name: str) -> str:
     return str(resources.files("koers").joinpath(f"schemas/{name}.schema.json"))
 
 
+@cache
+def _fast_validator(name: str) -> jsonschema_rs.Validator:
+    return jsonschema_rs.Draft202012Validator(load_schema(name), validate_formats=True)
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
 def validate(path: str, data: Any, name: str, line_of: Any) -> list[Problem]:
-    """Check `data` against schema `name`; `line_of(*path)` gives a field's line."""
-    validator = Draft202012Validator(load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER)
-    problems = []
+    """Check `data` against schema `name`; `line_of(*path)` gives a field's line.
+
+    `jsonschema-rs` says whether `data` is valid, fifty times faster than `jsonschema`
+    (a build checks every version of every file: thousands at scale). What it refuses, or
+    cannot take (YAML may hold bytes or sets), goes to `problems`, which finds every
+    problem and says where, and which alone decides what is wrong.
+    """
+    try:
+        if _fast_validator(name).is_valid(data):
+            return []
+    except Exception:  # noqa: BLE001 - whatever the fast check cannot take, the full check judges
+        pass
+    return problems(path, data, name, line_of)
+
+
+def problems(path: str, data: Any, name: str, line_of: Any) -> list[Problem]:
+    """Every problem of `data` against schema `name`, by `jsonschema` (see `validate`)."""
+    validator = _validator(name)
+    found = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         where = tuple(error.absolute_path)
         if error.validator == "additionalProperties":
@@ -61,10 +88,10 @@ def validate(path: str, data: Any, name: str, line_of: Any) -> list[Problem]:
             for extra in sorted(set(error.instance) - set(allowed), key=str):
                 message = (f"unknown field '{extra}'{did_you_mean(str(extra), allowed)}; "
                            f"allowed fields: {', '.join(allowed)}")
-                problems.append(Problem(path, line_of(*where, extra), message))
+                found.append(Problem(path, line_of(*where, extra), message))
             continue
-        problems.append(Problem(path, line_of(*where), _message(error, where)))
-    return problems
+        found.append(Problem(path, line_of(*where), _message(error, where)))
+    return found
 
 
 def describe(value: Any) -> str:

@@ -11,7 +11,7 @@ import pytest
 from sitebuild import REPO
 
 from koers.loading import load_agenda
-from koers.schema import schema_path
+from koers.schema import problems, schema_path, validate
 
 SCHEMAS = sorted((REPO / "koers/schemas").glob("*.schema.json"))
 # A rough but honest test of language: a Dutch function word present, no English one.
@@ -108,3 +108,36 @@ def test_the_editor_settings_point_at_existing_schemas() -> None:
     for schema, pattern in settings["yaml.schemas"].items():
         assert (REPO / schema).resolve().parent == REPO / "koers/schemas"
         assert (REPO / schema).is_file() and list(REPO.glob(pattern)), (schema, pattern)
+
+
+GOAL_DATA = {"title": "Meer inwoners bewegen", "theme": "gezondheid", "direction": "meer", "order": 1,
+        "results": ["ouderen wandelen."], "relations": [{"goal": "minder-eenzaamheid", "note": "Samen."}]}
+VERSION_DATA = {"id": "concept", "title": "Concept", "date": "2020-04-19", "status": "concept", "ref": "v-concept"}
+# Values where two implementations of JSON Schema could disagree: regular expressions (Python's
+# `$` also matches before a final newline; what counts as white space), numbers, dates, and what
+# YAML can hold that JSON cannot.
+TRICKY: list[tuple[str, str, Any]] = [
+    ("goal", "valid", GOAL_DATA),
+    *[("goal", f"title {v!r}", {**GOAL_DATA, "title": v})
+      for v in ["", " ", "\u00a0", "\u2028", "\u200b", "a<b", "regel\n", "\n"]],
+    *[("goal", f"theme {v!r}", {**GOAL_DATA, "theme": v}) for v in ["Wonen", "wonen\n", "wo nen", "wonen-", "é"]],
+    *[("goal", f"order {v!r}", {**GOAL_DATA, "order": v}) for v in [0, True, 1.0, 1.5, 2**70, "1", None]],
+    ("goal", "direction 'more'", {**GOAL_DATA, "direction": "more"}),
+    *[("goal", f"results {v!r}", {**GOAL_DATA, "results": v})
+      for v in [[], [""], ["x", 3], b"bytes", {"a set"}, "one text"]],
+    ("goal", "relation without note", {**GOAL_DATA, "relations": [{"goal": "x"}]}),
+    ("goal", "relation with an extra field", {**GOAL_DATA, "relations": [{"goal": "x", "note": "n", "waarom": "?"}]}),
+    ("goal", "a key that is a number", {**GOAL_DATA, 1: "een"}),
+    ("goal", "extra field", {**GOAL_DATA, "tags": ["x"]}),
+    ("goal", "not a mapping", ["title"]),
+    *[("versions", f"date {v!r}", [{**VERSION_DATA, "date": v}])
+      for v in ["2020-04-19", "2020-02-30", "2020-2-3", "20200419", "2020-04-19T10:00", "2020-W16-7", " 2020-04-19"]],
+]
+
+
+@pytest.mark.parametrize(("name", "case", "data"), TRICKY, ids=[c for _, c, _ in TRICKY])
+def test_the_fast_check_never_passes_what_the_full_check_refuses(name: str, case: str, data: Any) -> None:
+    def line_of(*_: Any) -> int:
+        return 1
+
+    assert validate("x.md", data, name, line_of) == problems("x.md", data, name, line_of)
