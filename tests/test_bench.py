@@ -137,4 +137,9 @@ def test_report_judges_each_target_from_the_medians() -> None:
     assert "- reading/D = 2.40 (target ≤ 3): pass" in text
     assert "| H/D (the history with every page's redlines) | 6.40 | 3.00 | (for information) |" in text
     assert "- A(4000)/A(1000) = 4.20 (target ≤ 4.4): pass" in text
+    later = size(4000, 84.0, 18.0, None, 5.0, 6.0, 9.0)
+    later.measured = "tomorrow"
+    assert ("- A(4000)/A(1000) = 4.20 (target ≤ 4.4): not judged: G=1000 was measured today and G=4000 "
+            "tomorrow; measure both in one run") in report([size(1000, 20.0, 5.0, 50.0, 0.5, 1.2, 2.0), later],
+                                                           None, info)
     assert "| W/B (W: A again, with the build cache) | 2.00 | 2.33 | (for information) |" in text
