@@ -122,9 +122,10 @@ class BuildCache:
         build needs them. This process goes on at once; a later `text()` for one of these
         entries waits until the second process has stored it, and renders it itself if that
         process ended without it (it failed, or the folder cannot be written), so an error
-        shows where it would without this. Nothing happens without a folder, without `os.fork` (Windows), or when other
-        threads run (`mkdocs serve`): a forked child gets only the forking thread, and a lock
-        another thread held at that moment would stay locked in it.
+        shows where it would without this. Nothing happens without a folder, without
+        `os.fork` (Windows), or when other threads run (`mkdocs serve`): a forked child gets
+        only the forking thread, and a lock another thread held at that moment would stay
+        locked in it.
         """
         if self.directory is None or not hasattr(os, "fork") or threading.active_count() > 1:
             return
