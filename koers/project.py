@@ -361,6 +361,7 @@ class Project:
             context |= {"theme": self.agenda.theme(key), "goals": self.agenda.goals_of(key)}
         elif kind == "samenhang":
             context |= {"matrix": self.matrix(), "diagram": self.diagram()}
+            self._parts[src_uri] = [self.env.get_template("koers/_relations.html").render(context)]
         elif kind == "versies":
             context |= self.version_pages.context(kind, key)
         elif kind in ("version", "compare"):

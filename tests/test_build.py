@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -145,6 +146,25 @@ def test_samenhang_matrix_is_an_accessible_table_with_text_marks(built) -> None:
     row = re.search(r'<th scope="row"><a href="../doelen/minder-dakloosheid/">.*?</tr>', article, re.S).group(0)
     assert "1 gerelateerd doel: Meer inwoners bewegen voldoende" in row
     assert "eigen thema" in row
+
+
+def test_samenhang_lists_every_relation_as_text_and_in_the_search_index(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.write("goals/meer-bewegen.md", goal_file(
+        "Meer inwoners bewegen voldoende", "gezondheid", "meer", 1, ["er meer wordt bewogen."],
+        [("meer-woningen", "Sport *helpt* <b>echt</b> [mee](x.md).")]))
+    built = site.build()
+    article = built.article("samenhang/")
+    item = re.search(r'<h2 id="relaties".*?</ul>', article, re.S).group(0)
+    assert item.count("<li>") == 2
+    assert ('<a href="../doelen/meer-bewegen/">Meer inwoners bewegen voldoende</a> (Gezondheid) '
+            '<span aria-hidden="true">↔</span><span class="koers-sr">hangt samen met</span> '
+            '<a href="../doelen/meer-woningen/">Meer betaalbare woningen</a> (Wonen)') in item
+    # A note is plain text: neither Markdown nor HTML.
+    assert '<span class="koers-note">Sport *helpt* &lt;b&gt;echt&lt;/b&gt; [mee](x.md).</span>' in item
+    index = json.loads((built.site / "search" / "search_index.json").read_text("utf-8"))
+    texts = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("samenhang/"))
+    assert "Sport *helpt*" in texts
 
 
 def test_colours_and_logo_are_settings(tmp_path: Path) -> None:
