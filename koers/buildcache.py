@@ -19,6 +19,7 @@ with two cores spends that time side by side with MkDocs' own work.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import sys
@@ -125,7 +126,8 @@ class BuildCache:
         shows where it would without this. Nothing happens without a folder, without
         `os.fork` (Windows), or when other threads run (`mkdocs serve`): a forked child gets
         only the forking thread, and a lock another thread held at that moment would stay
-        locked in it.
+        locked in it. Nor when the system has no process to spare: then this process renders
+        everything, as without a fork.
         """
         if self.directory is None or not hasattr(os, "fork") or threading.active_count() > 1:
             return
@@ -134,7 +136,18 @@ class BuildCache:
                    if not (self.directory / ((key := digest(self.fingerprint, *parts)) + _SUFFIX)).exists()]
         if not missing or not self._make_directory():
             return
-        pid = os.fork()
+        # What lives now is the build's long-lived data. Frozen, it is skipped by the child's
+        # garbage collections, which would otherwise scan all of it again and again (and touch,
+        # so copy, every page of it); the parent unfreezes at once.
+        gc.freeze()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare: this process renders everything itself
+            pid = -1
+        if pid != 0:
+            gc.unfreeze()
+        if pid < 0:
+            return
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
             status = 1
             try:

@@ -3,6 +3,7 @@ same site, and every kind of change reaches the pages it should, from real git r
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -230,6 +231,25 @@ def test_prefill_stays_in_this_process_when_it_cannot_fork_safely(tmp_path: Path
         stop.set()
         other.join()
     BuildCache(None, "").prefill([(("a",), _fail)])  # no folder: nothing to fill
+
+
+def test_the_second_process_skips_the_builds_objects_in_its_garbage_collections(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "c", "f")
+    cache.prefill([(("frozen",), lambda: str(gc.get_freeze_count()))])
+    assert gc.get_freeze_count() == 0  # this process collects as before
+    assert int(cache.text(("frozen",), _fail)) > 0
+
+
+def test_prefill_renders_here_when_no_process_can_be_started(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    cache = BuildCache(tmp_path / "c", "f")
+    cache.prefill([(("a",), _fail)])
+    assert gc.get_freeze_count() == 0
+    assert cache.text(("a",), _pid) == _pid()
 
 
 def test_the_end_of_a_build_waits_for_the_second_process(tmp_path: Path) -> None:
