@@ -64,7 +64,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     """Print the comparison of two versions as Markdown (for a pull-request comment)."""
     from .compare import compare_agendas, render_markdown
-    from .history import read_history
+    from .history import find_repository
     from .loading import load_agenda, read_worktree
     from .versions import (
         VERSIONS_FILE,
@@ -79,24 +79,25 @@ def cmd_diff(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
     try:
         settings = read_project_settings(root)
-        history = read_history(root)
-        if not history.available or history.toplevel is None:
+        repository = find_repository(root)
+        if repository is None:
             print("koers diff: this folder is not a git repository", file=sys.stderr)
             return 2
+        toplevel = repository.toplevel
         versions_file = root / VERSIONS_FILE
-        declared = load_declared(history.toplevel, versions_file.read_bytes() if versions_file.is_file() else None)
-        old = version_for(args.old, declared, history.toplevel)
-        new = version_for(args.new, declared, history.toplevel) if args.new else working_version()
+        declared = load_declared(toplevel, versions_file.read_bytes() if versions_file.is_file() else None)
+        old = version_for(args.old, declared, toplevel)
+        new = version_for(args.new, declared, toplevel) if args.new else working_version()
     except (ContentError, ValueError) as error:
         print(f"koers diff: {error}", file=sys.stderr)
         return 2
     layout = settings.layout
     path = path_between(declared, old, new)  # the same renames as the site's comparison
-    agendas, _ = read_agendas(history, [v for v in path if not v.working], layout)
+    agendas, _ = read_agendas(toplevel, [v for v in path if not v.working], layout)
     if new.working:
         agendas[new.id], _ = load_agenda(read_worktree(root, layout), layout)
     document = settings.document
-    renames = renames_between(history.toplevel, path, agendas, layout)[(old.id, new.id)]
+    renames = renames_between(toplevel, path, agendas, layout)[(old.id, new.id)]
     comparison = compare_agendas(agendas[old.id].in_document(document), agendas[new.id].in_document(document),
                                  renames=renames)
     label = lambda v: "de werkversie" if v.working else v.ref if v.title == v.ref else f"{v.title} ({v.id})"  # noqa: E731

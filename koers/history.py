@@ -5,8 +5,10 @@
 the repository, one ``log`` over every commit reachable from HEAD and one
 ``status`` for uncommitted work. Everything per page (`History.for_path`,
 `History.for_prefix`, `History.last_changed`) is answered in Python from that.
-File contents of old versions come from `History.read_blobs`, one
-``cat-file --batch`` process per call.
+`find_repository` is that ``rev-parse`` alone, for callers that need the
+repository before, or without, its history. File contents of old versions come
+from `History.read_blobs` (or `read_blobs`), one ``cat-file --batch`` process
+per call.
 
 All paths are relative to the top level of the repository, with ``/`` as
 separator, also when `read_history` is given a subdirectory. Outside git (an
@@ -34,7 +36,10 @@ __all__ = [
     "FileChange",
     "GitError",
     "History",
+    "Repository",
+    "find_repository",
     "path_in_repository",
+    "read_blobs",
     "read_history",
     "run_git",
 ]
@@ -286,9 +291,7 @@ class History:
                 raise ValueError(f"not a full lowercase object sha: {sha!r}")
         missing = [sha for sha in wanted if sha not in self._blobs]
         if missing and self.available and self.toplevel is not None:
-            request = "".join(f"{sha}\n" for sha in missing).encode("ascii")
-            out = run_git(["cat-file", "--batch"], cwd=self.toplevel, stdin=request)
-            self._blobs.update(_parse_batch(out, missing))
+            self._blobs.update(read_blobs(self.toplevel, missing))
         return {sha: self._blobs[sha] for sha in wanted if sha in self._blobs}
 
     def _path_index(self) -> dict[str, list[int]]:
@@ -304,11 +307,49 @@ class History:
         return self._index
 
 
-def read_history(root: Path | str, *, paths: Sequence[str] = (), local_paths: Sequence[str] = ()) -> History:
+@dataclass(frozen=True)
+class Repository:
+    """Where a git work tree lies, and whether its history is complete.
+
+    Attributes:
+        toplevel: Top-level directory of the work tree.
+        shallow: Whether the repository is a shallow clone.
+    """
+
+    toplevel: Path
+    shallow: bool
+
+
+def find_repository(root: Path | str) -> Repository | None:
+    """The git work tree containing `root` (one ``rev-parse``); None outside git or without git.
+
+    Raises:
+        FileNotFoundError: `root` is not an existing directory.
+        GitError: git failed inside a repository.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"not a directory: {root}")
+    try:
+        out = run_git(["rev-parse", "--show-toplevel", "--is-shallow-repository"], root)
+    except FileNotFoundError:
+        return None  # git is not installed
+    except GitError as error:
+        if "not a git repository" in error.stderr:
+            return None
+        raise
+    # rsplit: a newline in the directory name must not shift the fields.
+    toplevel_line, shallow_line = _decode_path(out).rstrip("\n").rsplit("\n", 1)
+    return Repository(Path(toplevel_line), shallow_line == "true")
+
+
+def read_history(root: Path | str, *, paths: Sequence[str] = (), local_paths: Sequence[str] = (),
+                 repository: Repository | None = None) -> History:
     """Read the change history of the git repository containing `root`.
 
     Starts three git processes (``rev-parse``, ``log``, ``status``) however
-    large the repository is; one outside git.
+    large the repository is; one outside git; two when `repository` (what
+    `find_repository` found for `root`) is given.
 
     Args:
         root: A directory inside (or the top of) a git work tree. Returned
@@ -333,19 +374,10 @@ def read_history(root: Path | str, *, paths: Sequence[str] = (), local_paths: Se
     if isinstance(paths, str) or isinstance(local_paths, str):
         raise TypeError("paths must be a sequence of pathspecs, not a string")
     root = Path(root)
-    if not root.is_dir():
-        raise FileNotFoundError(f"not a directory: {root}")
-    try:
-        out = run_git(["rev-parse", "--show-toplevel", "--is-shallow-repository"], root)
-    except FileNotFoundError:
-        return History()  # git is not installed
-    except GitError as error:
-        if "not a git repository" in error.stderr:
-            return History()
-        raise
-    # rsplit: a newline in the directory name must not shift the fields.
-    toplevel_line, shallow_line = _decode_path(out).rstrip("\n").rsplit("\n", 1)
-    toplevel = Path(toplevel_line)
+    repository = repository or find_repository(root)
+    if repository is None:
+        return History()
+    toplevel = repository.toplevel
 
     if local_paths:
         prefix = path_in_repository(root, toplevel)
@@ -358,11 +390,20 @@ def read_history(root: Path | str, *, paths: Sequence[str] = (), local_paths: Se
     )
     return History(
         available=True,
-        shallow=shallow_line == "true",
+        shallow=repository.shallow,
         commits=_first_parent_line(_parse_log(log), listed_only=bool(paths)),
         uncommitted=_parse_status(status),
         toplevel=toplevel,
     )
+
+
+def read_blobs(toplevel: Path, shas: Sequence[str]) -> dict[str, bytes]:
+    """Contents of the blobs `shas` (full, distinct shas) in one ``cat-file --batch``; objects git
+    does not have are left out. `History.read_blobs` checks the shas and keeps what it read."""
+    if not shas:
+        return {}
+    request = "".join(f"{sha}\n" for sha in shas).encode("ascii")
+    return _parse_batch(run_git(["cat-file", "--batch"], cwd=toplevel, stdin=request), shas)
 
 
 def path_in_repository(root: Path, toplevel: Path) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -20,7 +21,7 @@ from markupsafe import Markup
 from .buildcache import BuildCache, code_fingerprint, digest, stable_repr
 from .diagram import Diagram, draw_relations
 from .frontmatter import parse_document
-from .history import path_in_repository, read_history
+from .history import Repository, find_repository, path_in_repository, read_history
 from .loading import Layout, load_agenda, raise_for_errors, read_worktree
 from .model import Agenda, Goal
 from .pagehistory import ChangeLog, LogEntry, PageHistory
@@ -101,6 +102,7 @@ class Project:
         docs = docs_dir.relative_to(root).as_posix()
         group_slug = Path(layout.themes_dir).relative_to(docs).as_posix() if docs != "." else layout.themes_dir
         self.urls = SiteMap(group_slug, settings.vocabulary.item_slug)
+        self.repository: Repository | None = None
         self.prefix = ""  # the project's folder inside its git repository, e.g. "examples/x/"
         self.cache = _build_cache(cache_dir, templates_dir, settings, markdown_extensions, markdown_configs)
 
@@ -108,13 +110,25 @@ class Project:
         """Everything a build needs, read once: content, history, versions and the planning.
 
         Returns a notice when the history is missing (outside git) and the advisory warnings;
-        raises ContentError listing every problem that must stop the build.
+        raises ContentError listing every problem that must stop the build. Reading the
+        history is mostly waiting for git, so a second thread reads it while this one checks
+        the content and reads the versions. Errors still come in the order of those steps.
         """
-        self.load()
-        missing_history = self.load_history()
-        version_warnings = self.load_versions()
+        self.locate()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            reading = pool.submit(self.read_changelog)
+            self.load()
+            self._check_complete(self.repository is not None and self.repository.shallow)
+            version_warnings = self.load_versions()
+            missing_history = self.load_history(reading.result())
         self.load_planning()
         return missing_history, [*self.warnings, *version_warnings]
+
+    def locate(self) -> Repository | None:
+        """Find the git repository the project lies in (and the project's folder inside it)."""
+        self.repository = find_repository(self.root)
+        self.prefix = path_in_repository(self.root, self.repository.toplevel) if self.repository else ""
+        return self.repository
 
     def load(self) -> Agenda:
         """Load and validate the content; raise ContentError with every problem found."""
@@ -124,18 +138,29 @@ class Project:
         self.warnings = [p for p in problems if p.severity == "warning"]
         return agenda
 
-    def load_history(self) -> str | None:
-        """Read the git history once; return a warning when there is none, raise on a shallow clone."""
+    def read_changelog(self) -> ChangeLog:
+        """The git history with every file version it shows (after `locate`; changes nothing here)."""
         layout = self.settings.layout
         docs = self.docs_dir.relative_to(self.root).as_posix()
-        history = read_history(self.root, local_paths=sorted({docs, layout.goals_dir, layout.themes_dir}))
-        if history.toplevel is not None:
-            self.prefix = path_in_repository(self.root, history.toplevel)
-        self.changelog = ChangeLog(history, self.prefix + layout.goals_dir, self.prefix + layout.themes_dir)
-        if history.available and history.shallow and not self.settings.accept_partial_history:
+        history = read_history(self.root, local_paths=sorted({docs, layout.goals_dir, layout.themes_dir}),
+                               repository=self.repository)
+        changelog = ChangeLog(history, self.prefix + layout.goals_dir, self.prefix + layout.themes_dir)
+        changelog.preload()
+        return changelog
+
+    def load_history(self, changelog: ChangeLog | None = None) -> str | None:
+        """Take the history (read now unless given, from `read_changelog`); return a warning when
+        there is none, raise on a shallow clone."""
+        if changelog is None:
+            self.locate()
+            changelog = self.read_changelog()
+        self.changelog = changelog
+        self._check_complete(changelog.history.available and changelog.history.shallow)
+        return None if changelog.history.available else NO_GIT
+
+    def _check_complete(self, shallow: bool) -> None:
+        if shallow and not self.settings.accept_partial_history:
             raise ContentError([Problem("git", None, SHALLOW_CLONE)])
-        self.changelog.preload()
-        return None if history.available else NO_GIT
 
     def load_versions(self) -> list[Problem]:
         """Read content/versions.yml and each version's agenda from git; raise on bad input."""
@@ -144,18 +169,18 @@ class Project:
         versions = VersionSet([working], {working.id: self.agenda.in_document(document)})
         path = self.root / VERSIONS_FILE
         problems: list[Problem] = []
-        history = self.changelog.history if self.changelog else None
-        if path.is_file() and history is not None and history.available and history.toplevel:
+        if path.is_file() and self.repository is not None:
+            toplevel = self.repository.toplevel
             raw = path.read_bytes()
             declared, problems = parse_versions(raw)
             if not problems:
-                declared, problems = resolve_refs(history.toplevel, declared, raw)
+                declared, problems = resolve_refs(toplevel, declared, raw)
             raise_for_errors(problems)
             layout = self.git_layout()
-            agendas, problems = read_agendas(history, declared, layout)
+            agendas, problems = read_agendas(toplevel, declared, layout)
             versions = VersionSet([*declared, working], {**{k: a.in_document(document) for k, a in agendas.items()},
                                                          working.id: self.agenda.in_document(document)})
-            versions.renames = renames_between(history.toplevel, versions.versions, versions.agendas, layout)
+            versions.renames = renames_between(toplevel, versions.versions, versions.agendas, layout)
         self.version_pages = VersionPages(versions, self.urls, document)
         return problems
 

@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from .frontmatter import dates_as_text, line_at, parse_yaml
-from .history import GitError, History, run_git
+from .history import GitError, read_blobs, run_git
 from .loading import Layout, load_agenda
 from .model import Agenda
 from .problems import Problem
@@ -125,20 +125,19 @@ def resolve_refs(toplevel: Path, versions: list[Version], raw: bytes,
     return resolved, problems
 
 
-def read_agendas(history: History, versions: list[Version], layout: Layout) -> tuple[dict[str, Agenda], list[Problem]]:
+def read_agendas(toplevel: Path, versions: list[Version], layout: Layout) -> tuple[dict[str, Agenda], list[Problem]]:
     """The agenda at each version's commit: one ls-tree per version, one cat-file for all."""
-    assert history.toplevel is not None
     trees: dict[str, dict[str, str]] = {}
     for version in versions:
         out = run_git(["ls-tree", "-r", "-z", "--full-tree", str(version.sha), "--",
-                       layout.docs_dir, layout.themes_dir, layout.goals_dir], history.toplevel)
+                       layout.docs_dir, layout.themes_dir, layout.goals_dir], toplevel)
         entries = {}
         for record in out.split(b"\0"):
             if record:
                 meta, _, name = record.partition(b"\t")
                 entries[name.decode("utf-8", "surrogateescape")] = meta.split()[2].decode()
         trees[version.id] = entries
-    blobs = history.read_blobs({sha for tree in trees.values() for sha in tree.values()})
+    blobs = read_blobs(toplevel, sorted({sha for tree in trees.values() for sha in tree.values()}))
     agendas, problems = {}, []
     for version in versions:
         files = {p: blobs[sha] for p, sha in trees[version.id].items() if sha in blobs and layout.wanted(p)}

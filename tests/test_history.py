@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from koers import history
-from koers.history import Commit, FileChange, GitError, History, read_history
+from koers.history import Commit, FileChange, GitError, History, Repository, find_repository, read_history
 from tests.gitrepo import GitRepo, isolate_git_env
 
 CET = timezone(timedelta(hours=2))
@@ -372,6 +372,28 @@ def test_shallow_clone_is_flagged(tmp_path: Path, repo: GitRepo) -> None:
     assert shas(h.commits) == [head]
     assert h.commits[0].parents == ()
     assert read_history(repo.path).shallow is False
+
+
+def test_the_repository_is_found_from_a_subfolder_with_one_process(
+    tmp_path: Path, repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.write("examples/x/goals/a.md", "a\n")
+    repo.commit("Base")
+    clone = GitRepo.clone(repo, tmp_path / "clone", depth=1)
+
+    before = git_calls()
+    found = find_repository(clone.path / "examples" / "x")
+    assert git_calls() - before == 1
+    assert found == Repository(clone.path.resolve(), shallow=True)
+    assert find_repository(repo.path) == Repository(repo.path.resolve(), shallow=False)
+    # Given what find_repository found, read_history starts two processes, not three.
+    before = git_calls()
+    assert read_history(clone.path / "examples" / "x", repository=found).shallow is True
+    assert git_calls() - before == 2
+
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    (tmp_path / "unpacked").mkdir()
+    assert find_repository(tmp_path / "unpacked") is None
 
 
 def test_empty_repository_is_available_without_commits(repo: GitRepo) -> None:

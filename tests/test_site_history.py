@@ -236,6 +236,28 @@ def test_a_shallow_clone_fails_with_the_fix(tmp_path: Path) -> None:
     assert "Deze geschiedenis is onvolledig" in article
 
 
+def test_a_shallow_clone_is_reported_after_the_content_and_before_the_versions(tmp_path: Path) -> None:
+    # The history is read beside the content and the versions; the errors keep their order:
+    # a content error first, then the shallow clone, never the tag a shallow clone lacks.
+    site = AgendaSite(tmp_path / "origin")
+    repo = GitRepo(site.root)
+    repo.commit("Eerste versie", date="2017-06-26T10:00:00+02:00")
+    repo.tag("v-concept")
+    site.write("content/versions.yml", "- id: concept\n  title: Concept\n  date: 2017-06-26\n"
+                                       "  status: concept\n  ref: v-concept\n")
+    repo.commit("Tweede versie", date="2017-07-26T10:00:00+02:00")
+    clone = GitRepo.clone(repo, tmp_path / "ci", depth=1)
+    shallow = AgendaSite(clone.path, default_content=False)
+    result = shallow.build(check=False)
+    assert result.returncode != 0 and "git fetch --unshallow" in result.output
+    assert "v-concept" not in result.output
+
+    shallow.write("goals/meer-bewegen.md", goal_file("Meer bewegen", "gezondhied", "meer", 1, ["x."]))
+    result = shallow.build(check=False)
+    assert result.returncode != 0 and "'theme' is 'gezondhied'" in result.output
+    assert "git fetch --unshallow" not in result.output
+
+
 def test_uncommitted_edits_are_flagged_and_committed_history_still_shown(tmp_path: Path) -> None:
     site = AgendaSite(tmp_path)
     repo = GitRepo(site.root)
