@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -33,6 +34,7 @@ from typing import Any
 
 CACHE_DIR = ".cache/koers"
 _SUFFIX = ".html"
+_CLAIMS = ".claims-"  # a folder per second process: which entries each process took
 # What renders the cached parts besides Koers' own code and templates.
 _LIBRARIES = ("jinja2", "markupsafe", "markdown", "pymdown-extensions", "nh3", "babel")
 
@@ -94,6 +96,7 @@ class BuildCache:
         self.misses = 0
         self._child: int | None = None
         self._pending: set[str] = set()
+        self._claims: Path | None = None
 
     def text(self, parts: Iterable[str], render: Callable[[], str]) -> str:
         """The stored text for `parts`; on a miss, `render()` and store it."""
@@ -103,7 +106,9 @@ class BuildCache:
         self.used.add(key)
         path = self.directory / (key + _SUFFIX)
         if key in self._pending:
-            self._await(path)
+            self._pending.discard(key)
+            if not self._claim(key):  # the second process has it: wait for it, else render it here
+                self._await(path)
         try:
             text = path.read_text("utf-8")
         except (OSError, UnicodeDecodeError):
@@ -120,14 +125,17 @@ class BuildCache:
         """Render the entries of `jobs` (parts, render) that are missing in a second process.
 
         The second process renders them in the order given, so give them in the order the
-        build needs them. This process goes on at once; a later `text()` for one of these
-        entries waits until the second process has stored it, and renders it itself if that
-        process ended without it (it failed, or the folder cannot be written), so an error
-        shows where it would without this. Nothing happens without a folder, without
-        `os.fork` (Windows), or when other threads run (`mkdocs serve`): a forked child gets
-        only the forking thread, and a lock another thread held at that moment would stay
-        locked in it. Nor when the system has no process to spare: then this process renders
-        everything, as without a fork.
+        build needs them. This process goes on at once. A later `text()` for one of these
+        entries renders it here if the second process has not started on it yet: each
+        process claims an entry before rendering it, so neither waits while work is left,
+        and none is rendered twice. Else it waits until the second process has stored the
+        entry, and renders it itself if that process ended without it (it failed, or the
+        folder cannot be written), so an error shows where it would without this.
+
+        Nothing happens without a folder, without `os.fork` (Windows), or when other threads
+        run (`mkdocs serve`): a forked child gets only the forking thread, and a lock another
+        thread held at that moment would stay locked in it. Nor when the system has no
+        process to spare: then this process renders everything, as without a fork.
         """
         if self.directory is None or not hasattr(os, "fork") or threading.active_count() > 1:
             return
@@ -135,6 +143,10 @@ class BuildCache:
         missing = [(key, render) for parts, render in jobs
                    if not (self.directory / ((key := digest(self.fingerprint, *parts)) + _SUFFIX)).exists()]
         if not missing or not self._make_directory():
+            return
+        try:
+            self._claims = Path(tempfile.mkdtemp(prefix=_CLAIMS, dir=self.directory))
+        except OSError:
             return
         # What lives now is the build's long-lived data. Frozen, it is skipped by the child's
         # garbage collections, which would otherwise scan all of it again and again (and touch,
@@ -147,12 +159,14 @@ class BuildCache:
         if pid != 0:
             gc.unfreeze()
         if pid < 0:
+            self._end_claims()
             return
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
             status = 1
             try:
                 for key, render in missing:
-                    self._store(self.directory / (key + _SUFFIX), render())
+                    if self._claim(key):
+                        self._store(self.directory / (key + _SUFFIX), render())
                 status = 0
             finally:
                 # No exit handlers, no flushing of buffers inherited from the parent: only the
@@ -161,11 +175,23 @@ class BuildCache:
         self._child = pid
         self._pending = {key for key, _ in missing}
 
+    def _claim(self, key: str) -> bool:
+        """Take entry `key` for this process; False when the other process took it first."""
+        if self._claims is None:
+            return True
+        try:
+            os.close(os.open(self._claims / key, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return False
+        except OSError:
+            pass  # no claim possible: render it (at worst both processes do)
+        return True
+
     def _await(self, path: Path) -> None:
         while not path.exists():
             if self._child is None or os.waitpid(self._child, os.WNOHANG)[0]:
                 self._child = None
-                self._pending = set()
+                self._end_claims()
                 return
             time.sleep(0.002)
 
@@ -174,7 +200,13 @@ class BuildCache:
         if self._child is not None:
             os.waitpid(self._child, 0)
             self._child = None
-            self._pending = set()
+            self._end_claims()
+
+    def _end_claims(self) -> None:
+        self._pending = set()
+        if self._claims is not None:
+            shutil.rmtree(self._claims, ignore_errors=True)
+            self._claims = None
 
     def _make_directory(self) -> bool:
         assert self.directory is not None
@@ -202,13 +234,15 @@ class BuildCache:
             pass
 
     def prune(self) -> int:
-        """Remove the entries this build did not use (and leftovers of interrupted writes)."""
+        """Remove the entries this build did not use (and leftovers of interrupted builds)."""
         self.wait()
         if self.directory is None or not self.directory.is_dir():
             return 0
         removed = 0
         for path in self.directory.iterdir():
-            if path.suffix == _SUFFIX and path.stem not in self.used:
+            if path.name.startswith(_CLAIMS):  # left by a build that failed
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.suffix == _SUFFIX and path.stem not in self.used:
                 try:
                     path.unlink()
                     removed += 1

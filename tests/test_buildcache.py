@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sitebuild import AgendaSite, BuildResult, goal_file
 
-from koers.buildcache import CACHE_DIR, BuildCache, stable_repr
+from koers.buildcache import CACHE_DIR, BuildCache, digest, stable_repr
 from tests.gitrepo import GitRepo, isolate_git_env
 
 VERSIONS = """\
@@ -211,6 +211,7 @@ def test_prefill_renders_the_missing_entries_in_a_second_process(tmp_path: Path)
     cache = BuildCache(tmp_path / "c", "f")
     assert cache.text(("kept",), lambda: "from an earlier build") == "from an earlier build"
     cache.prefill([(("a",), _pid), (("b",), _fail), (("kept",), _fail)])
+    cache.wait()  # else this process may claim "a" first and render it itself
     # Rendered by another process; what it could not render, this one renders (and an error
     # would show here); an entry already there is not rendered again.
     assert cache.text(("a",), _fail) not in ("", _pid())
@@ -237,6 +238,7 @@ def test_the_second_process_skips_the_builds_objects_in_its_garbage_collections(
     cache = BuildCache(tmp_path / "c", "f")
     cache.prefill([(("frozen",), lambda: str(gc.get_freeze_count()))])
     assert gc.get_freeze_count() == 0  # this process collects as before
+    cache.wait()
     assert int(cache.text(("frozen",), _fail)) > 0
 
 
@@ -263,18 +265,53 @@ def test_the_end_of_a_build_waits_for_the_second_process(tmp_path: Path) -> None
     assert [p.name for p in (tmp_path / "c").iterdir()] == [".gitignore"]
 
 
+def _wait_for(marker: Path) -> None:
+    for _ in range(1000):  # at most 10 s: a test that would hang fails instead
+        if marker.exists():
+            return
+        time.sleep(0.01)
+
+
+def _after(go: Path, started: Path | None = None, text: str = "after go") -> Callable[[], str]:
+    """A render that marks that it started, then waits for `go` (for at most 10 s)."""
+    def render() -> str:
+        if started is not None:
+            started.touch()
+        _wait_for(go)
+        return text if go.exists() else "timed out"
+    return render
+
+
 def test_each_entry_is_read_as_soon_as_the_second_process_stored_it(tmp_path: Path) -> None:
-    go = tmp_path / "go"
-
-    def after_go() -> str:
-        for _ in range(1000):  # at most 10 s: a build that waited for the whole process fails, not hangs
-            if go.exists():
-                return "after go"
-            time.sleep(0.01)
-        return "timed out"
-
+    go, started = tmp_path / "go", tmp_path / "started"
     cache = BuildCache(tmp_path / "c", "f")
-    cache.prefill([(("first",), lambda: "first"), (("second",), after_go)])
+    cache.prefill([(("first",), lambda: "first"), (("second",), _after(go, started))])
+    _wait_for(started)  # the second process has stored "first" and claimed "second"
     assert cache.text(("first",), _fail) == "first"  # while the second process still works
     go.touch()
     assert cache.text(("second",), _fail) == "after go"
+
+
+def test_the_build_renders_what_the_second_process_has_not_started(tmp_path: Path) -> None:
+    go, started = tmp_path / "go", tmp_path / "started"
+    cache = BuildCache(tmp_path / "c", "f")
+    cache.prefill([(("busy",), _after(go, started, "busy")), (("spare",), _pid)])
+    _wait_for(started)
+    # Instead of waiting for the second process, this one renders what it has not begun...
+    assert cache.text(("spare",), _pid) == _pid()
+    go.touch()
+    # ...and waits only for what it is rendering; neither renders an entry the other took.
+    assert cache.text(("busy",), _fail) == "busy"
+    cache.wait()
+    assert BuildCache(tmp_path / "c", "f").text(("spare",), _fail) == _pid()
+    assert [p.name for p in (tmp_path / "c").iterdir() if p.is_dir()] == []  # the claims are gone
+
+
+def test_the_claims_of_a_build_that_failed_are_removed_by_the_next(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "c", "f")
+    cache.prefill([(("a",), _pid)])
+    (tmp_path / "c" / ".claims-left-behind").mkdir()
+    (tmp_path / "c" / ".claims-left-behind" / "x").touch()
+    assert cache.text(("a",), _pid) != ""
+    cache.prune()
+    assert sorted(p.name for p in (tmp_path / "c").iterdir()) == [".gitignore", digest("f", "a") + ".html"]
