@@ -21,7 +21,7 @@ from markupsafe import Markup
 from .buildcache import BuildCache, code_fingerprint, digest, stable_repr
 from .diagram import Diagram, draw_relations
 from .frontmatter import parse_document
-from .history import Repository, find_repository, path_in_repository, read_history
+from .history import History, Repository, find_repository, path_in_repository, read_history
 from .loading import Layout, load_agenda, raise_for_errors, read_worktree
 from .model import Agenda, Goal
 from .pagehistory import ChangeLog, LogEntry, PageHistory
@@ -124,11 +124,10 @@ class Project:
         self.load_planning()
         return missing_history, [*self.warnings, *version_warnings]
 
-    def locate(self) -> Repository | None:
+    def locate(self) -> None:
         """Find the git repository the project lies in (and the project's folder inside it)."""
         self.repository = find_repository(self.root)
         self.prefix = path_in_repository(self.root, self.repository.toplevel) if self.repository else ""
-        return self.repository
 
     def load(self) -> Agenda:
         """Load and validate the content; raise ContentError with every problem found."""
@@ -143,7 +142,7 @@ class Project:
         layout = self.settings.layout
         docs = self.docs_dir.relative_to(self.root).as_posix()
         history = read_history(self.root, local_paths=sorted({docs, layout.goals_dir, layout.themes_dir}),
-                               repository=self.repository)
+                               repository=self.repository) if self.repository else History()
         changelog = ChangeLog(history, self.prefix + layout.goals_dir, self.prefix + layout.themes_dir)
         changelog.preload()
         return changelog
