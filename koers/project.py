@@ -438,23 +438,18 @@ class Project:
         """Start rendering the page histories, version documents and comparisons that the
         build cache lacks in a second process, while MkDocs renders the pages in this one.
 
-        `page_urls` (src_uri → page URL) is in the order MkDocs writes the pages. Those parts
-        are most of a cold build at scale, and need nothing MkDocs makes. The long ones go
-        first: the version documents and comparisons, which the build needs last, then the
-        page histories in page order, milliseconds each, of which the build renders those it
-        reaches before the second process does (`BuildCache.prefill`). So neither process
-        waits for the other at the end.
+        `page_urls` (src_uri → page URL) is in the order MkDocs writes the pages, which is
+        the order they are needed in. Those parts are most of a cold build at scale, and
+        need nothing MkDocs makes.
         """
-        versions: list[tuple[tuple[str, ...], Callable[[], str]]] = []
-        histories: list[tuple[tuple[str, ...], Callable[[], str]]] = []
+        jobs: list[tuple[tuple[str, ...], Callable[[], str]]] = []
         for src_uri, url in page_urls.items():
             if self._history_source(src_uri):
-                histories.append((self._history_key(src_uri, url), partial(self._render_history, src_uri, url)))
+                jobs.append((self._history_key(src_uri, url), partial(self._render_history, src_uri, url)))
             kind, key = self.page_kind(src_uri)
             if kind in ("version", "compare"):
-                versions.append((self._versions_key(kind, key, url),
-                                 partial(self._render_versions_body, kind, key, url)))
-        self.cache.prefill([*versions, *histories])
+                jobs.append((self._versions_key(kind, key, url), partial(self._render_versions_body, kind, key, url)))
+        self.cache.prefill(jobs)
 
     def _versions_key(self, kind: str, key: str, page_url: str) -> tuple[str, ...]:
         return page_url, self.prefix, *self.version_pages.identity(kind, key)
