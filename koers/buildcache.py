@@ -159,7 +159,7 @@ class BuildCache:
         if pid != 0:
             gc.unfreeze()
         if pid < 0:
-            self._end_claims()
+            self._forget_child()
             return
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
             status = 1
@@ -190,8 +190,7 @@ class BuildCache:
     def _await(self, path: Path) -> None:
         while not path.exists():
             if self._child is None or os.waitpid(self._child, os.WNOHANG)[0]:
-                self._child = None
-                self._end_claims()
+                self._forget_child()
                 return
             time.sleep(0.002)
 
@@ -199,10 +198,11 @@ class BuildCache:
         """Wait until the process started by `prefill` (if any) has ended."""
         if self._child is not None:
             os.waitpid(self._child, 0)
-            self._child = None
-            self._end_claims()
+            self._forget_child()
 
-    def _end_claims(self) -> None:
+    def _forget_child(self) -> None:
+        """The second process has ended (or never started): nothing is pending, nothing claimed."""
+        self._child = None
         self._pending = set()
         if self._claims is not None:
             shutil.rmtree(self._claims, ignore_errors=True)
