@@ -95,7 +95,8 @@ class BuildCache:
         self.hits = 0
         self.misses = 0
         self._child: int | None = None
-        self._pending: set[str] = set()
+        # What the second process was given and may not have started, in the order given.
+        self._pending: dict[str, Callable[[], str]] = {}
         self._claims: Path | None = None
 
     def text(self, parts: Iterable[str], render: Callable[[], str]) -> str:
@@ -105,8 +106,7 @@ class BuildCache:
         key = digest(self.fingerprint, *parts)
         self.used.add(key)
         path = self.directory / (key + _SUFFIX)
-        if key in self._pending:
-            self._pending.discard(key)
+        if self._pending.pop(key, None) is not None:
             if not self._claim(key):  # the second process has it: wait for it, else render it here
                 self._await(path)
         try:
@@ -130,7 +130,10 @@ class BuildCache:
         process claims an entry before rendering it, so neither waits while work is left,
         and none is rendered twice. Else it waits until the second process has stored the
         entry, and renders it itself if that process ended without it (it failed, or the
-        folder cannot be written), so an error shows where it would without this.
+        folder cannot be written), so an error shows where it would without this. While it
+        waits, it renders the entries the second process would reach last and has not
+        started, so the two processes meet in the middle instead of one waiting for the
+        other at the end.
 
         Nothing happens without a folder, without `os.fork` (Windows), or when other threads
         run (`mkdocs serve`): a forked child gets only the forking thread, and a lock another
@@ -173,7 +176,7 @@ class BuildCache:
                 # parent reports, and it renders what the child did not store.
                 os._exit(status)
         self._child = pid
-        self._pending = {key for key, _ in missing}
+        self._pending = dict(missing)
 
     def _claim(self, key: str) -> bool:
         """Take entry `key` for this process; False when the other process took it first."""
@@ -192,7 +195,27 @@ class BuildCache:
             if self._child is None or os.waitpid(self._child, os.WNOHANG)[0]:
                 self._forget_child()
                 return
-            time.sleep(0.002)
+            if not self._take_last():
+                time.sleep(0.002)
+
+    def _take_last(self) -> bool:
+        """Render the last pending entry here if the second process has not started it.
+
+        False when nothing is left to take. A render that fails is not stored: the entry is
+        rendered again where the build needs it, so its error shows there.
+        """
+        while self._pending:
+            key = next(reversed(self._pending))
+            render = self._pending.pop(key)
+            if self._claim(key):
+                try:
+                    text = render()
+                except Exception:  # noqa: BLE001 - raised again where the entry is needed
+                    return True
+                assert self.directory is not None
+                self._store(self.directory / (key + _SUFFIX), text)
+                return True
+        return False
 
     def wait(self) -> None:
         """Wait until the process started by `prefill` (if any) has ended."""
@@ -203,7 +226,7 @@ class BuildCache:
     def _forget_child(self) -> None:
         """The second process has ended (or never started): nothing is pending, nothing claimed."""
         self._child = None
-        self._pending = set()
+        self._pending = {}
         if self._claims is not None:
             shutil.rmtree(self._claims, ignore_errors=True)
             self._claims = None

@@ -307,6 +307,32 @@ def test_the_build_renders_what_the_second_process_has_not_started(tmp_path: Pat
     assert [p.name for p in (tmp_path / "c").iterdir() if p.is_dir()] == []  # the claims are gone
 
 
+def test_while_it_waits_the_build_renders_what_the_second_process_would_reach_last(tmp_path: Path) -> None:
+    go, started, log = tmp_path / "go", tmp_path / "started", tmp_path / "log"
+
+    def logged(name: str, then: Callable[[], None] = lambda: None) -> Callable[[], str]:
+        def render() -> str:
+            with log.open("a") as file:
+                file.write(f"{name} {os.getpid()}\n")
+            then()
+            return _pid()
+        return render
+
+    cache = BuildCache(tmp_path / "c", "f")
+    cache.prefill([(("busy",), _after(go, started, "busy")), (("first",), logged("first", go.touch)),
+                   (("broken",), _fail), (("last",), logged("last"))])
+    _wait_for(started)
+    # Waiting for "busy", this process takes the others from the end; the one it is last to
+    # take lets the second process finish. A render that fails is not stored...
+    assert cache.text(("busy",), _fail) == "busy"
+    assert log.read_text().split("\n")[:2] == [f"last {os.getpid()}", f"first {os.getpid()}"]
+    assert cache.text(("last",), _fail) == cache.text(("first",), _fail) == _pid()
+    # ...but rendered again where it is needed, so its error shows there.
+    with pytest.raises(RuntimeError, match="rendering failed"):
+        cache.text(("broken",), _fail)
+    cache.wait()
+
+
 def test_the_claims_of_a_build_that_failed_are_removed_by_the_next(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path / "c", "f")
     cache.prefill([(("a",), _pid)])
