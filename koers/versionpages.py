@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from .buildcache import digest
-from .compare import AgendaComparison, compare_agendas
+from .compare import AgendaComparison, GoalComparison, compare_agendas
 from .model import Agenda
 from .site import NAV_THEMES, GeneratedPage, SiteMap, agenda_data
 from .versions import Version, VersionSet
@@ -64,6 +65,7 @@ class VersionPages:
     urls: SiteMap = field(default_factory=SiteMap)
     document: tuple[str, ...] = (NAV_THEMES,)
     _digests: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _sections: dict[tuple[Any, ...], Any] = field(default_factory=dict, init=False, repr=False)
 
     def generated_pages(self) -> list[GeneratedPage]:
         pages = [GeneratedPage(VERSIES_SRC, "", "versies", "versies")]
@@ -132,11 +134,34 @@ class VersionPages:
                     "themes_entry": NAV_THEMES, "chapter_anchor": chapter_anchor}
         old_id, new_id = key.split("/")
         comparison = self.comparison(old_id, new_id)
-        return {"old": self.versions.get(old_id), "new": self.versions.get(new_id), "comparison": comparison,
-                "old_goals": self.versions.agendas[old_id].goals_by_id(),
-                "new_goals": self.versions.agendas[new_id].goals_by_id(),
-                "version_url": version_url, "theme_title": comparison.theme_titles,
-                "title_of": lambda goal_id: comparison.goal_titles.get(goal_id, goal_id)}
+        old, new = self.versions.get(old_id), self.versions.get(new_id)
+        old_goals, new_goals = self.versions.agendas[old_id].goals_by_id(), self.versions.agendas[new_id].goals_by_id()
+        theme_titles, title_of = comparison.theme_titles, partial(_title_of, comparison.goal_titles)
+
+        def goal_section(change: GoalComparison, render: Callable[[GoalComparison], Any]) -> Any:
+            named = {r.goal for r in change.relations} | {r.other for r in change.relations} | {
+                r.other_goal for r in change.results if r.other_goal}
+            return self._once(change, render, theme_titles.get(change.theme_old or ""),
+                              theme_titles.get(change.theme_new or ""), *sorted((i, title_of(i)) for i in named))
+
+        return {"old": old, "new": new, "comparison": comparison, "old_goals": old_goals, "new_goals": new_goals,
+                "version_url": version_url, "theme_title": theme_titles, "title_of": title_of,
+                "goal_section": goal_section, "goal_column": self._once}
+
+    def _once(self, value: Any, render: Callable[[Any], Any], *reads: Any) -> Any:
+        """`render(value)` once per build for each `value` and `reads` (what else it reads).
+
+        `render` is a macro of compare.html: the page's own render makes new macro objects,
+        so they are told apart by name.
+        """
+        key = (render.name, value, *reads)
+        if key not in self._sections:
+            self._sections[key] = render(value)
+        return self._sections[key]
+
+
+def _title_of(titles: Mapping[str, str], goal_id: str) -> str:
+    return titles.get(goal_id, goal_id)
 
 
 def _document(agenda: Agenda, document: tuple[str, ...]) -> list[Any]:

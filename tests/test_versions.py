@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
-from sitebuild import AgendaSite, goal_file
+from sitebuild import AgendaSite, goal_file, theme_file
 
+from koers.buildcache import CACHE_DIR
 from koers.loading import Layout
 from koers.model import Agenda, Goal
 from koers.versions import Version, goal_renames, parse_versions, renames_between, resolve_refs
@@ -122,6 +124,60 @@ def test_version_json_has_the_shape_of_agenda_json(versioned) -> None:
     dakloos = next(g for g in concept["goals"] if g["id"] == "minder-dakloosheid")
     assert dakloos["results"] == ["er voldoende opvang is;", "niemand op straat slaapt."]
     assert not (built.site / "versions.yml").exists()
+
+
+def test_a_goal_change_in_several_comparisons_shows_each_comparisons_own_titles(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.config["nav"].append("versies.md")
+    site.write_config()
+    repo = GitRepo(tmp_path)
+    repo.commit("Begin", date="2020-01-10T10:00:00+01:00")
+    repo.tag("v1")
+    site.write("goals/minder-dakloosheid.md", goal_file(
+        "Minder inwoners zijn dakloos", "wonen", "minder", 1,
+        ["er ruim voldoende opvang is;", "niemand op straat slaapt."],
+        [("meer-bewegen", "Bewegen helpt wie opnieuw begint (thema Gezondheid)."),
+         ("meer-woningen", "Na de opvang een woning.")], "Een toelichting bij het doel.\n"))
+    repo.commit("Ruim voldoende opvang", date="2020-02-10T10:00:00+01:00")
+    repo.tag("v2")
+    site.write("content/versions.yml", textwrap.dedent("""\
+        - id: eerste
+          title: Eerste versie
+          date: 2020-01-10
+          status: concept
+          ref: v1
+        - id: tweede
+          title: Tweede versie
+          date: 2020-02-10
+          status: vastgesteld
+          ref: v2
+        """))
+    # After v2 the theme and the related goal get new titles; the changed goal stays as it is, so
+    # its change is the same in both comparisons below, and each must still name its own titles.
+    site.write("content/themas/wonen.md", theme_file(
+        "Wonen en zorg", "Iedereen woont prettig en veilig.", 1, "## Betaalbaar wonen\n\nHuren stijgen.\n"))
+    site.write("goals/meer-woningen.md", goal_file(
+        "Meer woningen voor iedereen", "wonen", "meer", 2, ["er jaarlijks 100 woningen bijkomen."]))
+    repo.commit("Nieuwe titels", date="2020-03-10T10:00:00+01:00")
+    (tmp_path / CACHE_DIR).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / CACHE_DIR).write_text("not a folder", "utf-8")  # one process renders both comparisons
+    built = site.build()
+
+    def section(url: str) -> str:
+        article = built.article(url)
+        start = article.index('<h3 id="doel-minder-dakloosheid"')
+        return article[start:article.index("</details>", start)]
+
+    for url, theme, related, heads in [
+        ("vergelijk/eerste/tweede/", "Wonen", "Meer betaalbare woningen", ["Eerste versie", "Tweede versie"]),
+        ("vergelijk/eerste/werkversie/", "Wonen en zorg", "Meer woningen voor iedereen",
+         ["Eerste versie", "Werkversie"]),
+    ]:
+        html = section(url)
+        assert f"Thema: {theme}</p>" in html
+        assert f"Minder inwoners zijn dakloos ↔ {related}: Na de opvang een woning." in html
+        assert re.findall(r'<p class="koers-column-head">(.*?)</p>', html) == heads
+        assert "toegevoegd: </span>ruim </ins>" in html
 
 
 def test_koers_diff_prints_the_comparison_as_markdown(versioned) -> None:
