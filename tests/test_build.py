@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from sitebuild import AgendaSite, goal_file
 
+from koers.site import dump_json
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory):
@@ -104,6 +106,13 @@ def test_agenda_json_matches_the_content(built) -> None:
         "url": "doelen/minder-dakloosheid/", "source": "goals/minder-dakloosheid.md",
     }
     assert (built.site / goal["url"] / "index.html").is_file()
+
+
+@pytest.mark.parametrize("value", ["Één doel · “meer”", "regel\u2028scheiding\u2029", "</script><!--",
+                                   "tab\tnul\x00\x1f\x7f", "😀 \ud7ff\ue000", "\\ \" /"])
+def test_open_data_is_the_json_the_standard_library_writes(value: str) -> None:
+    data = {"goals": [{"title": value, "order": 10**15, "results": [], "relations": {}, "source": None}]}
+    assert dump_json(data) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def test_edit_links_open_the_source_file_of_each_page(built) -> None:
