@@ -203,7 +203,7 @@ class History:
     _blobs: dict[str, bytes] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    _index: dict[str, list[int]] | None = field(
+    _index: dict[str, tuple[list[int], list[FileChange]]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
 
@@ -226,13 +226,13 @@ class History:
         found: list[tuple[Commit, FileChange]] = []
         current = path
         last = -1
-        while positions := index.get(current):
+        while touched := index.get(current):
+            positions, changes = touched
             k = bisect.bisect_right(positions, last)
             if k == len(positions):
                 break
             last = positions[k]
-            commit = self.commits[last]
-            change = _change_for(commit, current)
+            commit, change = self.commits[last], changes[k]
             found.append((commit, change))
             if change.status == "R" and change.path == current:
                 assert change.old_path is not None
@@ -294,15 +294,26 @@ class History:
             self._blobs.update(read_blobs(self.toplevel, missing))
         return {sha: self._blobs[sha] for sha in wanted if sha in self._blobs}
 
-    def _path_index(self) -> dict[str, list[int]]:
-        """Map every path (new and old names) to the indexes of its commits."""
+    def _path_index(self) -> dict[str, tuple[list[int], list[FileChange]]]:
+        """Map every path (new and old names) to the indexes of its commits and each one's
+        change to it: the change that ends at the path, else the one that leaves it.
+
+        Looked up here once, not in each commit's changes for each page: the first commit of
+        a large agenda adds every goal, and every goal's history ends with it.
+        """
         if self._index is None:
-            index: dict[str, list[int]] = {}
+            index: dict[str, tuple[list[int], list[FileChange]]] = {}
             for i, commit in enumerate(self.commits):
-                paths = {c.path for c in commit.changes}
-                paths.update(c.old_path for c in commit.changes if c.old_path)
-                for p in paths:
-                    index.setdefault(p, []).append(i)
+                touched: dict[str, FileChange] = {}
+                for change in commit.changes:
+                    touched.setdefault(change.path, change)
+                for change in commit.changes:
+                    if change.old_path:
+                        touched.setdefault(change.old_path, change)
+                for path, change in touched.items():
+                    positions, changes = index.setdefault(path, ([], []))
+                    positions.append(i)
+                    changes.append(change)
             self._index = index
         return self._index
 
@@ -614,18 +625,6 @@ def _parse_batch(out: bytes, shas: Sequence[str]) -> dict[str, bytes]:
         blobs[sha] = out[pos : pos + size]
         pos += size + 1
     return blobs
-
-
-def _change_for(commit: Commit, path: str) -> FileChange:
-    """The change of `commit` to `path`, preferring the one that ends there."""
-    fallback: FileChange | None = None
-    for change in commit.changes:
-        if change.path == path:
-            return change
-        if change.old_path == path and fallback is None:
-            fallback = change
-    assert fallback is not None, "the path index only points at touching commits"
-    return fallback
 
 
 def _under(path: str, prefix: str) -> bool:
