@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import platform
 import queue
@@ -293,7 +294,13 @@ class _Serve:
             self.lines.put(line)
 
     def wait_built(self, timeout: float) -> float | None:
-        """The build time mkdocs reports in its next "Documentation built" line, or None on timeout."""
+        """Wait for mkdocs' next build to finish; None on timeout.
+
+        Returns the seconds mkdocs reports ("Documentation built in …"), or NaN when it
+        reported none: MkDocs logs each message once per process (its DuplicateFilter), so a
+        rebuild that takes as long as an earlier one, to the hundredth, prints no such line,
+        and only livereload's "Reloading browsers" says it is done.
+        """
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
             try:
@@ -302,6 +309,8 @@ class _Serve:
                 return None
             if match := re.search(r"Documentation built in ([\d.]+) seconds", line):
                 return float(match.group(1))
+            if "Reloading browsers" in line:
+                return math.nan
             if "Aborted" in line or "ERROR" in line:
                 raise BenchError(f"mkdocs serve failed: {line.strip()}")
         return None
@@ -353,7 +362,8 @@ def bench_serve(env: dict[str, str], runs: int, log) -> ServeResult:
                 if reported is None:
                     break
                 result.rebuilds_s.append(time.perf_counter() - edited)
-                result.reported_s.append(reported)
+                if not math.isnan(reported):
+                    result.reported_s.append(reported)
                 log(f"serve{' ' if extra else ''}{' '.join(extra)}: edit {n + 1} → rebuilt after "
                     f"{result.rebuilds_s[-1]:.2f} s (mkdocs reports {reported:.2f} s)")
                 serve.wait_quiet(1)
@@ -491,9 +501,11 @@ def report(results: list[SizeResult], serve: ServeResult | None, info: dict[str,
             lines.append(f"- as `make serve` runs it, an edit of `{serve.goal}` does **not** trigger a rebuild: "
                          "`goals/` lies outside `docs_dir` and is not in `watch:`; timed with `--watch goals`.")
             how = "with `--watch goals`"
+        reported = (f" (mkdocs reports {_fmt(statistics.median(serve.reported_s))} s of building)"
+                    if serve.reported_s else "")
         lines.append(f"- {how}: first build {_fmt(serve.initial_s)} s; edit of `{serve.goal}` → \"Documentation "
                      f"built\" median {_fmt(statistics.median(serve.rebuilds_s))} s over {len(serve.rebuilds_s)} "
-                     f"edits (mkdocs reports {_fmt(statistics.median(serve.reported_s))} s of building).")
+                     f"edits{reported}.")
     return "\n".join(lines)
 
 

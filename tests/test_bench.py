@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+import queue
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 
 from bench.generate import GeneratedRepo, generate, git_env
 from bench.history_probe import measure
+from bench.run import _Serve
 from koers.loading import load_directory
 from tests.gitrepo import isolate_git_env
 
@@ -143,3 +146,20 @@ def test_report_judges_each_target_from_the_medians() -> None:
             "tomorrow; measure both in one run") in report([size(1000, 20.0, 5.0, 50.0, 0.5, 1.2, 2.0), later],
                                                            None, info)
     assert "| W/B (W: A again, with the build cache) | 2.00 | 2.33 | (for information) |" in text
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    (["INFO    -  Building documentation...", "INFO    -  Documentation built in 0.70 seconds"], 0.7),
+    # MkDocs logs each message once per process: a rebuild exactly as long as an earlier one
+    # prints no "Documentation built" line, and must not count as a missed rebuild.
+    (["INFO    -  [12:00:01] Detected file changes", "INFO    -  Building documentation...",
+      "INFO    -  [12:00:02] Reloading browsers"], "nan"),
+    (["INFO    -  [12:00:01] Detected file changes", "INFO    -  Building documentation..."], None),
+])
+def test_serve_timing_sees_every_rebuild(lines: list[str], expected: float | str | None) -> None:
+    serve = _Serve.__new__(_Serve)  # its log lines, without a server
+    serve.lines = queue.Queue()
+    for line in lines:
+        serve.lines.put(line + "\n")
+    reported = serve.wait_built(0.05)
+    assert (math.isnan(reported) if expected == "nan" else reported == expected)
