@@ -98,6 +98,13 @@ class Project:
         self._part_slot = f"koers-part-{secrets.token_hex(8)}"
         self._part = re.compile(rf"<p>{self._part_slot}-(\d+)</p>")
         self._parts: dict[str, list[str]] = {}
+        # Parts placed into the finished page (`late(n)`): after Markdown, the marker becomes
+        # an HTML comment, which Material's search index skips, and the part replaces it last.
+        late_slot = f"koers-late-{secrets.token_hex(8)}"
+        self._late_slot = late_slot
+        self._late_paragraph = re.compile(rf"<p>({late_slot}-\d+)</p>")
+        self._late_comment = re.compile(rf"<!--{late_slot}-(\d+)-->")
+        self._late: dict[str, list[str]] = {}
         layout = settings.layout
         docs = docs_dir.relative_to(root).as_posix()
         group_slug = Path(layout.themes_dir).relative_to(docs).as_posix() if docs != "." else layout.themes_dir
@@ -373,13 +380,14 @@ class Project:
                                    "vocab": self.settings.vocabulary, "settings": self.settings,
                                    "history": self.page_summary(src_uri), "commit_url": self.settings.commit_url,
                                    "title_of": self.title_of, "history_slot": self._slot,
-                                   "content_slot": self._content_slot, "part": self._part_marker}
+                                   "content_slot": self._content_slot, "part": self._part_marker,
+                                   "late": self._late_marker}
         if kind == "goal":
             goal = self.agenda.goal(key)
             context |= {"goal": goal, "theme": self.agenda.theme(goal.theme),
                         "related": self.agenda.related_by_theme(goal.id)}
             related = self.env.get_template("koers/_related.html")
-            self._parts[src_uri] = [self.env.get_template("koers/_goal_head.html").render(context), *(
+            self._late[src_uri] = [self.env.get_template("koers/_goal_head.html").render(context), *(
                 related.render(context, items=items) for _, items in context["related"])]
         elif kind == "theme":
             context |= {"theme": self.agenda.theme(key), "goals": self.agenda.goals_of(key)}
@@ -403,12 +411,19 @@ class Project:
     def _part_marker(self, n: int) -> str:
         return f"{self._part_slot}-{n}"
 
+    def _late_marker(self, n: int) -> str:
+        return f"{self._late_slot}-{n}"
+
     def page_html(self, src_uri: str, html: str) -> str:
         """Sanitise a page's rendered HTML (contributed Markdown is untrusted), then put in the
-        HTML parts its template marked with `part(n)` (escaped HTML from templates)."""
+        HTML parts its template marked with `part(n)` (escaped HTML from templates), and turn
+        each `late(n)` into a comment that `finish_page` replaces."""
         html = str(sanitize(html))
-        parts = self._parts.pop(src_uri, None)
-        return self._part.sub(lambda m: parts[int(m.group(1))], html) if parts else html
+        if parts := self._parts.pop(src_uri, None):
+            html = self._part.sub(lambda m: parts[int(m.group(1))], html)
+        if src_uri in self._late:
+            html = self._late_paragraph.sub(r"<!--\1-->", html)
+        return html
 
     def finish_page(self, src_uri: str, page_url: str, output: str) -> str:
         """Put the generated HTML parts into the finished page.
@@ -417,8 +432,13 @@ class Project:
         site-wide change log are escaped HTML from templates, long at scale; placed here they
         skip Markdown, the sanitiser and the search index (a commit message is no answer to a
         reader's search, and the texts of versions and the goals of the matrix are searchable
-        on their own pages).
+        on their own pages). So are the parts of a goal page its template marks with
+        `late(n)`: its head (last change, theme, direction, the theme's opgave) and its
+        related goals would match every goal of a theme, or every goal related to the one a
+        reader looks for, and the opgave and relations are found on their own pages.
         """
+        if late := self._late.pop(src_uri, None):
+            output = self._late_comment.sub(lambda m: late[int(m.group(1))], output)
         output = self._fill(output, self._slot, lambda _: self._history_html(src_uri, page_url))
         kind, key = self.page_kind(src_uri)
         if kind in ("version", "compare"):

@@ -313,7 +313,7 @@ def test_samenhang_lists_the_changes_it_shows_and_not_every_goal_edit(story) -> 
     assert "Wijzigingsvoorstel #12" in " ".join(entry_subjects(built.article("doelen/minder-dakloosheid/")))
 
 
-def test_search_leaves_out_what_every_goal_page_repeats(story) -> None:
+def test_search_leaves_out_what_goal_pages_repeat(story) -> None:
     # "Laatst gewijzigd …", the theme line and the theme's opgave would match every goal of a
     # theme and open every result's snippet; they stay on the page, not in the index.
     _, built = story
@@ -323,8 +323,15 @@ def test_search_leaves_out_what_every_goal_page_repeats(story) -> None:
     assert "Laatst gewijzigd" not in goal and "Maatschappelijke opgave" not in goal and "Doel van" not in goal
     assert "er ruim voldoende opvang is" in goal
     assert "Maatschappelijke opgave" in entries["themas/wonen/"]["text"]  # on its own page it is found
+    # Nor do its related goals: a search for one goal would list every goal related to it. Each
+    # relation is found once, on samenhang/.
+    assert "Zonder woning geen uitweg" not in goal and "Meer betaalbare woningen" not in goal
+    assert "Zonder woning geen uitweg" in json.dumps(
+        [e for loc, e in entries.items() if loc.startswith("samenhang/")], ensure_ascii=False)
     page = built.html("doelen/minder-dakloosheid/")
     assert "Laatst gewijzigd op" in page and "Maatschappelijke opgave:" in page and "data-search" not in page
+    assert 'href="../meer-betaalbare-woningen/">Meer betaalbare woningen</a>' in page
+    assert "Zonder woning geen uitweg." in page
 
 
 def test_a_move_to_another_theme_and_a_new_place_say_from_where_to_where(tmp_path: Path) -> None:
