@@ -435,14 +435,17 @@ def _link_moved_results(goals: list[GoalComparison]) -> list[GoalComparison]:
         for r, result in enumerate(goal.results):
             if result.kind == "removed":
                 removed.setdefault(comparable(result.old or ""), []).append((g, r))
-    results = [list(goal.results) for goal in goals]
+    if not removed:
+        return goals
+    linked: dict[int, list[ResultChange]] = {}  # only the goals whose results change here
     for g, goal in enumerate(goals):
         for r, result in enumerate(goal.results):
             if result.kind == "added" and (sources := removed.get(comparable(result.new or ""))):
                 sg, sr = sources.pop(0)
-                results[g][r] = replace(result, other_goal=goals[sg].id)
-                results[sg][sr] = replace(results[sg][sr], other_goal=goal.id)
-    return [replace(goal, results=tuple(r)) for goal, r in zip(goals, results)]
+                mine, theirs = linked.setdefault(g, list(goal.results)), linked.setdefault(sg, list(goals[sg].results))
+                mine[r] = replace(result, other_goal=goals[sg].id)
+                theirs[sr] = replace(theirs[sr], other_goal=goal.id)
+    return [replace(goal, results=tuple(linked[g])) if g in linked else goal for g, goal in enumerate(goals)]
 
 
 def _summarise(themes: Sequence[ThemeComparison], goals: Sequence[GoalComparison]) -> Summary:
