@@ -364,8 +364,9 @@ def bench_serve(env: dict[str, str], runs: int, log) -> ServeResult:
                 result.rebuilds_s.append(time.perf_counter() - edited)
                 if not math.isnan(reported):
                     result.reported_s.append(reported)
+                said = "printed no time" if math.isnan(reported) else f"reports {reported:.2f} s"
                 log(f"serve{' ' if extra else ''}{' '.join(extra)}: edit {n + 1} → rebuilt after "
-                    f"{result.rebuilds_s[-1]:.2f} s (mkdocs reports {reported:.2f} s)")
+                    f"{result.rebuilds_s[-1]:.2f} s (mkdocs {said})")
                 serve.wait_quiet(1)
         finally:
             serve.stop()
