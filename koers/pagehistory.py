@@ -9,7 +9,7 @@ one `git cat-file --batch` call, and each blob is parsed once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
@@ -120,6 +120,15 @@ def _list(value: object) -> list:
 
 def _int(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _renamed_back(commit: Commit, now: Mapping[str, str | None]) -> dict[str, str | None]:
+    """How `commit`'s renames change what older commits' paths are now: an old name becomes
+    its new name's page, and a file that lay at a new name before belongs to no page."""
+    renames = [(ch.old_path, ch.path) for ch in commit.changes if ch.status == "R" and ch.old_path]
+    updates: dict[str, str | None] = dict.fromkeys((new for _, new in renames), None)
+    updates.update((old, now.get(new, new)) for old, new in renames)  # after: a swap renames both
+    return updates
 
 
 def _stem(path: str) -> str:
@@ -294,28 +303,41 @@ class ChangeLog:
         """Every commit that changed content, newest first, with the pages it touched.
 
         `page_of(path)` gives (title, url) of the page a current path publishes, or None
-        for files that are not pages; a deleted goal is listed by its old title.
+        for files that are not pages. A change names the page its path leads to now (through
+        later renames); a goal or theme that no longer exists is named by its title then.
         """
         if self.state == "unavailable":
             return []
         entries = []
+        # The path each path (as a commit left it) has now, or None when no page's history
+        # reaches back to it: walking back from the newest commit, a rename hands its new
+        # name's page to the old name, as a page's own history follows it (`History.for_path`).
+        now: dict[str, str | None] = {}
         for commit in self.history.commits:
             # Unique in order through a dict: a first commit touches every page, and looking
             # each one up in a list made that commit cost G².
-            touched = (self._touched(change, page_of) for change in commit.changes)
+            touched = (self._touched(change, now.get(change.path, change.path), page_of)
+                       for change in commit.changes)
             pages = tuple(dict.fromkeys(t for t in touched if t))
             if pages:
                 entries.append(LogEntry(commit, message_of(commit), pages, self._folded(
                     commit, {p for ch in commit.changes for p in (ch.path, ch.old_path) if p})))
+            now.update(_renamed_back(commit, now))
         return entries
 
-    def _touched(self, change: FileChange, page_of) -> TouchedPage | None:
+    def _touched(self, change: FileChange, path_now: str | None,
+                 page_of: Callable[[str], tuple[str, str | None] | None]) -> TouchedPage | None:
+        """The page a change touched, under the title and address it has now; a page that no
+        longer exists is named by its title in the change, without a link."""
         status = {"A": "toegevoegd", "D": "verwijderd", "R": "hernoemd"}.get(change.status, "gewijzigd")
-        found = page_of(change.path)
+        found = page_of(path_now) if path_now else None
         if found:
             return TouchedPage(found[0], found[1], status)
+        stem, blob = _stem(change.path), change.new_blob or change.old_blob
         if self._layout.is_goal(change.path):
-            old = self._goal(_stem(change.path), change.old_blob)
-            title = old.title if old and old.title else _stem(change.path)
-            return TouchedPage(title, None, "verwijderd")
+            goal = self._goal(stem, blob)
+            return TouchedPage(goal.title if goal and goal.title else stem, None, status)
+        if self._layout.is_theme(change.path):
+            theme = theme_from_bytes(stem, self._blob(blob))
+            return TouchedPage(theme.title if theme and theme.title else stem, None, status)
         return None

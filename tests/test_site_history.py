@@ -191,6 +191,50 @@ def test_site_wide_change_log_groups_content_commits_by_month(story) -> None:
     assert '<a href="../doelen/meer-bewegen/">Meer inwoners bewegen voldoende</a>' in removed
 
 
+def test_the_change_log_says_what_each_commit_did_and_links_the_page_it_is_now(story) -> None:
+    # The first commit added meer-woningen.md, renamed later: that entry links the goal at its
+    # new address. It also added minder-eenzaamheid.md, deleted later: added, not deleted, and
+    # with no link. As on the goal pages, whose histories follow renames back.
+    _, built = story
+    article = built.article("wijzigingen/")
+    first = article[article.index("Vaststelling door de gemeenteraad"):]
+    touched = dict(re.findall(r'<li>(.*?) <span class="koers-tag">(\w+)</span></li>', first))
+    assert touched['<a href="../doelen/meer-betaalbare-woningen/">Meer betaalbare woningen</a>'] == "toegevoegd"
+    assert touched["Minder inwoners zijn eenzaam"] == "toegevoegd"
+    assert set(touched.values()) == {"toegevoegd"}
+    renamed = article[article.index("Hernoem het doel over woningen"):article.index("Herformuleer resultaat")]
+    assert '<a href="../doelen/meer-betaalbare-woningen/">Meer betaalbare woningen</a> <span class="koers-tag">' \
+           'hernoemd</span>' in renamed
+
+
+def test_the_change_log_follows_a_goal_through_two_renames_and_a_new_file_at_its_old_name(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    repo = GitRepo(site.root)
+    repo.commit("Eerste versie", date="2017-06-26T10:00:00+02:00")
+    site.write("content/themas/cultuur.md", "---\ntitle: Cultuur\nopgave: Iedereen doet mee.\norder: 3\n---\n")
+    repo.commit("Thema cultuur", date="2017-07-01T10:00:00+02:00")
+    repo.mv("goals/meer-woningen.md", "goals/woningen.md")
+    repo.commit("Korter", date="2017-08-01T10:00:00+02:00")
+    repo.mv("goals/woningen.md", "goals/meer-betaalbare-woningen.md")
+    site.write("goals/meer-woningen.md", goal_file("Meer woningen voor starters", "wonen", "meer", 3, ["x."]))
+    repo.commit("Duidelijker, en een doel voor starters", date="2017-09-01T10:00:00+02:00")
+    repo.remove("content/themas/cultuur.md")
+    repo.commit("Geen thema cultuur", date="2017-10-01T10:00:00+02:00")
+    article = site.build().article("wijzigingen/")
+    entries = re.findall(r'<p class="koers-change-head"><strong>(.*?)</strong>.*?<ul class="koers-touched">(.*?)</ul>',
+                         article, re.S)
+    touched = {subject: re.findall(r'<li>(.*?) <span class="koers-tag">(\w+)</span></li>', pages)
+               for subject, pages in entries}
+    betaalbaar = '<a href="../doelen/meer-betaalbare-woningen/">Meer betaalbare woningen</a>'
+    assert (betaalbaar, "toegevoegd") in touched["Eerste versie"]
+    assert not any("doelen/meer-woningen/" in page for page, _ in touched["Eerste versie"])
+    assert touched["Thema cultuur"] == [("Cultuur", "toegevoegd")]
+    assert touched["Korter"] == [(betaalbaar, "hernoemd")]
+    assert sorted(touched["Duidelijker, en een doel voor starters"]) == [
+        (betaalbaar, "hernoemd"), ('<a href="../doelen/meer-woningen/">Meer woningen voor starters</a>', "toegevoegd")]
+    assert touched["Geen thema cultuur"] == [("Cultuur", "verwijderd")]
+
+
 def test_atom_feed_is_valid_with_absolute_links(story) -> None:
     _, built = story
     feed = ET.parse(built.site / "wijzigingen" / "feed.xml").getroot()
