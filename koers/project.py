@@ -106,7 +106,7 @@ class Project:
         self._late_comment = re.compile(rf"<!--{late_slot}-(\d+)-->")
         self._late: dict[str, list[str]] = {}
         layout = settings.layout
-        docs = docs_dir.relative_to(root).as_posix()
+        self.docs = docs = docs_dir.relative_to(root).as_posix()  # e.g. "content"
         group_slug = Path(layout.themes_dir).relative_to(docs).as_posix() if docs != "." else layout.themes_dir
         self.urls = SiteMap(group_slug, settings.vocabulary.item_slug)
         self.repository: Repository | None = None
@@ -147,8 +147,7 @@ class Project:
     def read_changelog(self) -> ChangeLog:
         """The git history with every file version it shows (after `locate`; changes nothing here)."""
         layout = self.settings.layout
-        docs = self.docs_dir.relative_to(self.root).as_posix()
-        history = read_history(self.root, local_paths=sorted({docs, layout.goals_dir, layout.themes_dir}),
+        history = read_history(self.root, local_paths=sorted({self.docs, layout.goals_dir, layout.themes_dir}),
                                repository=self.repository) if self.repository else History()
         changelog = ChangeLog(history, self.prefix + layout.goals_dir, self.prefix + layout.themes_dir)
         changelog.preload()
@@ -270,7 +269,7 @@ class Project:
             return None
         path = path[len(self.prefix):]
         layout = self.settings.layout
-        docs = self.docs_dir.relative_to(self.root).as_posix() + "/"
+        docs = self.docs + "/"
         stem = path.rsplit("/", 1)[-1].removesuffix(".md")
         if layout.is_goal(path):
             goal = self.agenda.goals_by_id().get(stem)
@@ -336,8 +335,7 @@ class Project:
             return self.agenda.goal(key).source
         if kind == "samenhang":
             return self.settings.layout.goals_dir + "/"
-        docs = self.docs_dir.relative_to(self.root).as_posix()
-        return f"{docs}/{src_uri}" if docs != "." else src_uri
+        return f"{self.docs}/{src_uri}" if self.docs != "." else src_uri
 
     def edit_url(self, src_uri: str) -> str | None:
         kind, _ = self.page_kind(src_uri)
