@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from dataclasses import dataclass, field, fields, replace
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
@@ -103,6 +103,15 @@ class GoalComparison:
     paragraphs: tuple[ParagraphChange, ...] = ()
     relations: tuple[RelationChange, ...] = ()
     renamed_from: str | None = None
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        # Goal comparisons key the caches of rendered changes (one lookup per goal per page),
+        # and the dataclass hash walks every result and paragraph each time.
+        return hash(tuple(getattr(self, f.name) for f in fields(self)))
 
     @property
     def title(self) -> str:

@@ -9,6 +9,7 @@ files, then read every changed one before committing it.
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,17 @@ def test_compare_goal_added_and_removed_alone() -> None:
     assert (removed.status, removed.id, removed.old_id) == ("removed", "a", "a")
     with pytest.raises(ValueError):
         compare_goal(None, None)
+
+
+def test_a_goal_comparison_hashes_by_value_and_a_copy_by_its_own_fields() -> None:
+    # The hash is remembered per object (it keys the caches of rendered changes): equal
+    # comparisons made apart must still meet, and a changed copy must not keep the old hash.
+    one = compare_goal(goal("a", "Eerste.", body="Tekst."), goal("a", "Tweede.", body="Tekst."))
+    again = compare_goal(goal("a", "Eerste.", body="Tekst."), goal("a", "Tweede.", body="Tekst."))
+    copy = replace(one, results=())
+    hash(one), hash(copy)
+    assert {one: "x"}[replace(one)] == "x" and hash(again) == hash(one)
+    assert hash(copy) == hash(replace(copy)) and copy != one
 
 
 def test_compare_goal_file_rename_and_order_alone() -> None:
