@@ -147,7 +147,10 @@ def _diff_words(old: str, new: str) -> tuple[Segment, ...]:
     if old == new:
         text = _clean(new)
         return (Segment("equal", text),) if text else ()
-    old_tokens, new_tokens = tokenize(_clean(old)), tokenize(_clean(new))
+    old_clean, new_clean = _clean(old), _clean(new)
+    if not old_clean or not new_clean:  # what the diff below gives, without tokens
+        return (Segment("insert", new_clean),) if new_clean else (Segment("delete", old_clean),) if old_clean else ()
+    old_tokens, new_tokens = tokenize(old_clean), tokenize(new_clean)
     encoder = _Encoder()
     dmp = _engine()
     diffs = dmp.diff_main(
@@ -281,6 +284,16 @@ def _best_pairs(
     return pairs
 
 
+def _trivial(old: Sequence[str], new: Sequence[str]) -> list[Match] | None:
+    """What `align_items` and `align_blocks` give for identical lists or an empty side, without
+    comparing a word (a goal's first version is all added: every goal of the first commit)."""
+    if not old or not new:
+        return [Match("added", None, n) for n in range(len(new))] + [Match("removed", o, None) for o in range(len(old))]
+    if len(old) == len(new) and all(a == b for a, b in zip(old, new)):
+        return [Match("equal", i, i) for i in range(len(new))]
+    return None
+
+
 def align_items(old: Sequence[str], new: Sequence[str], threshold: float = 0.5) -> list[Match]:
     """Align two lists whose order may change, such as the results of a goal.
 
@@ -290,8 +303,8 @@ def align_items(old: Sequence[str], new: Sequence[str], threshold: float = 0.5) 
     to stay. Returned in the new order, removed items after the old item they
     followed.
     """
-    if len(old) == len(new) and all(a == b for a, b in zip(old, new)):
-        return [Match("equal", i, i) for i in range(len(new))]  # what the pairing below gives, faster
+    if (trivial := _trivial(old, new)) is not None:
+        return trivial
     keys = [comparable(t) for t in old]
     waiting: dict[tuple[str, ...], list[int]] = {}
     for o in reversed(range(len(old))):
@@ -333,8 +346,8 @@ def align_blocks(old: Sequence[str], new: Sequence[str], threshold: float = 0.5)
     stretch, the most similar blocks pair first as "reworded" as long as pairs
     don't cross. Removed blocks come before added ones at the same place.
     """
-    if len(old) == len(new) and all(a == b for a, b in zip(old, new)):
-        return [Match("equal", i, i) for i in range(len(new))]  # what the matcher below gives, faster
+    if (trivial := _trivial(old, new)) is not None:
+        return trivial
     old_keys, new_keys = [comparable(t) for t in old], [comparable(t) for t in new]
     matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
     matches: list[Match] = []

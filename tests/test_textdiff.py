@@ -79,6 +79,10 @@ def test_normalise(text: str, expected: str) -> None:
         ("Gelijk.", "Gelijk.", [(E, "Gelijk.")]),
         ("", "Nieuw.", [(INS, "Nieuw.")]),
         ("Oud.", "", [(D, "Oud.")]),
+        # against nothing (a first or last version): cleaned like every other text
+        ("", "  Een \u200b tekst ,\n zo ", [(INS, "Een tekst , zo")]),
+        ("Oud \n\n tekst", " \u200b", [(D, "Oud tekst")]),
+        (" \u200b", "\n", []),
         ("naar 60 procent", "naar 65 procent", [(E, "naar "), (D, "60"), (INS, "65"), (E, " procent")]),
         ("Klaar.", "Klaar!", [(E, "Klaar"), (D, "."), (INS, "!")]),
         ("a, b", "a; b", [(E, "a"), (D, ","), (INS, ";"), (E, " b")]),
@@ -203,6 +207,8 @@ def test_align_items(old: list[str], new: list[str], matches: list[Match]) -> No
     [
         ([], [], []),
         (["a b"], ["a  b"], [m("equal", 0, 0)]),
+        ([], ["a", "b"], [m("added", None, 0), m("added", None, 1)]),
+        (["a", "b"], [], [m("removed", 0, None), m("removed", 1, None)]),
         (["a b c d"], ["a b c e", "nieuw"], [m("reworded", 0, 0), m("added", None, 1)]),
         (["weg hier", "a b c d"], ["a b c e"], [m("removed", 0, None), m("reworded", 1, 0)]),
         # order is kept: a block that moved and changed shows as added and removed
