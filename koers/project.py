@@ -388,7 +388,12 @@ class Project:
             self._late[src_uri] = [self.env.get_template("koers/_goal_head.html").render(context), *(
                 related.render(context, items=items) for _, items in context["related"])]
         elif kind == "theme":
-            context |= {"theme": self.agenda.theme(key), "goals": self.agenda.goals_of(key)}
+            context |= {"theme": self.agenda.theme(key)}
+            lists = self.env.get_template("koers/_goal_lists.html").make_module(context)
+            self._parts[src_uri] = [lists.theme(self.agenda.goals_of(key))]
+        elif kind == "home":
+            lists = self.env.get_template("koers/_goal_lists.html").make_module(context)
+            self._parts[src_uri] = [lists.home(self.agenda.goals_of(t.id)) for t in self.agenda.themes]
         elif kind == "samenhang":
             context |= {"matrix": self.matrix(), "diagram": self.diagram()}
             self._parts[src_uri] = [self.env.get_template("koers/_relations.html").render(context)]

@@ -52,6 +52,22 @@ def test_theme_page_lists_its_goals_in_order(built) -> None:
     assert 'id="betaalbaar-wonen"' in article  # the theme's own subsections
 
 
+def test_the_goal_lists_of_the_home_and_theme_pages_are_text_and_searchable(tmp_path: Path) -> None:
+    # Both lists are HTML parts put in after Markdown; what a reader searches must still find them.
+    site = AgendaSite(tmp_path)
+    site.write("goals/meer-woningen.md", goal_file("Meer *betaalbare* & 'goede' woningen {#x}", "wonen", "meer", 2,
+                                                   ["er jaarlijks 100 woningen bijkomen."]))
+    built = site.build()
+    title = "Meer *betaalbare* &amp; &#39;goede&#39; woningen {#x}"
+    assert f'<li><a href="../../doelen/meer-woningen/">{title}</a> <span class="koers-direction ' in \
+        built.article("themas/wonen/")
+    assert f'meer</span> <a href="doelen/meer-woningen/">{title}</a></li>' in built.article("")
+    index = json.loads((built.site / "search" / "search_index.json").read_text("utf-8"))
+    for page in ("", "themas/wonen/"):
+        texts = " ".join(d["text"] for d in index["docs"] if d["location"].split("#")[0] == page)
+        assert "Meer *betaalbare* &amp; 'goede' woningen {#x}" in texts, page
+
+
 def test_home_page_lists_themes_with_opgave_and_goals_with_direction(built) -> None:
     article = built.article("")
     assert "De agenda van Teststad." in article
