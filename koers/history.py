@@ -23,6 +23,7 @@ import bisect
 import os
 import re
 import subprocess
+import tempfile
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -438,19 +439,25 @@ def run_git(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> bytes
     env["GIT_OPTIONAL_LOCKS"] = "0"
     with _COUNTING:
         GIT_CALLS[args[0]] += 1
-    result = subprocess.run(
-        ["git", *_CONFIG, *args],
-        cwd=cwd,
-        input=stdin,
-        stdin=None if stdin is not None else subprocess.DEVNULL,
-        capture_output=True,
-        env=env,
-        check=False,
-    )
-    if result.returncode != 0:
-        stderr = result.stderr.decode("utf-8", "replace")
-        raise GitError(args, result.returncode, stderr)
-    return result.stdout
+    # The output goes to a file, not a pipe: git never waits for this process to empty a pipe,
+    # which takes the interpreter lock another thread may hold (the history is read in a
+    # thread while the build goes on).
+    with tempfile.TemporaryFile() as out:
+        result = subprocess.run(
+            ["git", *_CONFIG, *args],
+            cwd=cwd,
+            input=stdin,
+            stdin=None if stdin is not None else subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.PIPE,
+            env=env,
+            check=False,
+        )
+        if result.returncode != 0:
+            stderr = result.stderr.decode("utf-8", "replace")
+            raise GitError(args, result.returncode, stderr)
+        out.seek(0)
+        return out.read()
 
 
 def _decode_text(raw: bytes) -> str:
