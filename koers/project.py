@@ -92,6 +92,7 @@ class Project:
         self._identities: dict[str, tuple[str, ...]] = {}
         self._titles_digest: str | None = None
         self._log: list[LogEntry] | None = None
+        self._files: dict[str, str] | None = None
         # Marks where a page's history goes; random, so contributed text cannot place one.
         self._slot = f"koers-history-{secrets.token_hex(8)}"
         self._content_slot = f"koers-content-{secrets.token_hex(8)}"
@@ -127,6 +128,10 @@ class Project:
             self.load()
             self._check_complete(self.repository is not None and self.repository.shallow)
             version_warnings = self.load_versions()
+            if not reading.done():
+                # Git is still writing the log (at 4000 goals for seconds): make the open data
+                # and the diagram, which need no history, instead of waiting.
+                self._history_free_files()
             missing_history = self.load_history(reading.result())
         self.load_planning()
         return missing_history, [*self.warnings, *version_warnings]
@@ -316,14 +321,20 @@ class Project:
 
     def generated_files(self) -> dict[str, str]:
         """Non-page files to publish, as site path → text."""
-        files = {AGENDA_JSON: agenda_json(self.agenda, self.urls), AGENDA_CSV: agenda_csv(self.agenda, self.urls),
-                 DIAGRAM: self.diagram().svg, **self.version_pages.data_files()}
+        files = dict(self._history_free_files())
         if self.settings.site_url:
             entries = self.log_entries()
             files[FEED] = self.env.get_template("feed.xml").render(
                 entries=entries[:50], settings=self.settings, site_url=self.settings.site_url.rstrip("/") + "/",
                 updated=entries[0].commit.date if entries else None)
         return files
+
+    def _history_free_files(self) -> dict[str, str]:
+        """The open data and the diagram (made once)."""
+        if self._files is None:
+            self._files = {AGENDA_JSON: agenda_json(self.agenda, self.urls), AGENDA_CSV: agenda_csv(
+                self.agenda, self.urls), DIAGRAM: self.diagram().svg, **self.version_pages.data_files()}
+        return self._files
 
     def nav(self, nav: list[Any] | None) -> list[Any] | None:
         return expand_nav(nav, self.agenda, self.urls, nav_limit=self.settings.nav_limit) if nav else nav
