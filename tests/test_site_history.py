@@ -372,8 +372,15 @@ def test_search_leaves_out_what_goal_pages_repeat(story) -> None:
     assert "Zonder woning geen uitweg" not in goal and "Meer betaalbare woningen" not in goal
     assert "Zonder woning geen uitweg" in json.dumps(
         [e for loc, e in entries.items() if loc.startswith("samenhang/")], ensure_ascii=False)
+    # Nor do the headings that only frame what is left out: "Wijzigingsgeschiedenis" on every
+    # page, and a goal's related goals under their themes' titles.
+    assert not [loc for loc in entries if loc.endswith("#wijzigingsgeschiedenis") or "#samenhang" in loc]
+    assert "Wonen" in entries["themas/wonen/"]["title"]
     page = built.html("doelen/minder-dakloosheid/")
     assert "Laatst gewijzigd op" in page and "Maatschappelijke opgave:" in page and "data-search" not in page
+    toc = page[page.index('class="md-nav md-nav--secondary"'):]
+    for anchor in ("#samenhang", "#samenhang-wonen", "#wijzigingsgeschiedenis"):
+        assert f'href="{anchor}"' in toc and f'id="{anchor[1:]}"' in page
     assert 'href="../meer-betaalbare-woningen/">Meer betaalbare woningen</a>' in page
     assert "Zonder woning geen uitweg." in page
 
