@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import queue
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -105,6 +106,17 @@ def test_koers_build_has_a_page_for_every_goal(tiny: GeneratedRepo, tmp_path: Pa
         assert (site / "doelen" / goal / "index.html").is_file(), goal
     old, new = tiny.renames[0]
     assert f"(was goals/{old}.md)" in (site / "doelen" / new / "index.html").read_text("utf-8")
+
+
+def test_event_timings_cover_every_page_of_a_build(tiny: GeneratedRepo) -> None:
+    proc = subprocess.run([sys.executable, "-m", "bench.events", str(tiny.path)], cwd=Path(__file__).parent.parent,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    calls = dict(re.findall(r"^  (.+?) +[\d.]+ s  \((\d+) calls\)$", proc.stdout, re.M))
+    # Every page passes through the hook and through Markdown once; the goals are pages.
+    assert calls["on_page_markdown (hooks/agenda.py)"] == calls["Markdown (Page.render)"]
+    assert int(calls["Markdown (Page.render)"]) > len(tiny.goals)
+    assert "the rest (page templates, nav, theme files)" in proc.stdout
 
 
 def test_plain_nav_follows_koers_nav_limit_and_full_nav_lists_every_goal() -> None:
