@@ -406,7 +406,7 @@ class Project:
             lists = self.env.get_template("koers/_goal_lists.html").make_module(context)
             self._parts[src_uri] = [lists.home(self.agenda.goals_of(t.id)) for t in self.agenda.themes]
         elif kind == "samenhang":
-            context |= {"matrix": self.matrix(), "diagram": self.diagram()}
+            context |= {"diagram": self.diagram()}
             self._parts[src_uri] = [self.env.get_template("koers/_relations.html").render(context)]
         elif kind == "versies":
             context |= self.version_pages.context(kind, key)
