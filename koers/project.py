@@ -501,7 +501,7 @@ class Project:
 
         return self.env.get_template(f"koers/{kind}.html").render(
             context, page_url=page_url, vocab=self.settings.vocabulary, md=body,
-            results_markdown=_results_markdown)
+            goal_markdown=_goal_markdown)
 
     @staticmethod
     def _fill(output: str, slot: str, render: Callable[[int], str]) -> str:
@@ -546,6 +546,11 @@ def _build_cache(directory: Path | None, templates_dir: Path, settings: Settings
     return BuildCache(directory, code_fingerprint(code, [repr(settings), *markdown]))  # type: ignore[list-item]
 
 
-def _results_markdown(goal: Goal) -> str:
-    """A goal's results as the Markdown list under "We willen bereiken dat:"."""
-    return "We willen bereiken dat:\n\n" + "\n".join(f"- {' '.join(r.split())}" for r in goal.results)
+def _goal_markdown(goal: Goal) -> str:
+    """A goal's results as the Markdown list under "We willen bereiken dat:", then its narrative.
+
+    As on the goal page (koers/goal.md), an HTML comment ends the list, so a narrative that
+    starts with a list is not taken for more results; the sanitiser removes the comment.
+    """
+    results = "\n".join(f"- {' '.join(r.split())}" for r in goal.results)
+    return f"We willen bereiken dat:\n\n{results}\n\n<!-- end of the results -->\n\n{goal.body}"

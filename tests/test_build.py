@@ -152,6 +152,25 @@ def test_footnotes_render_as_footnotes(built) -> None:
     assert 'class="footnote-ref"' in article and "Een voetnoot bij de inleiding." in article
 
 
+@pytest.mark.parametrize("narrative, own_list", [
+    ("- een verhaalpunt\n- nog een verhaalpunt\n\nSlot.\n", "ul"),
+    ("1. een verhaalpunt\n2. nog een verhaalpunt\n", "ol"),
+])
+def test_a_narrative_that_starts_with_a_list_is_not_taken_for_results(tmp_path: Path, narrative: str,
+                                                                       own_list: str) -> None:
+    # Markdown continues a list across a blank line; the results' list must end where they do.
+    site = AgendaSite(tmp_path)
+    site.write("goals/meer-woningen.md", goal_file("Meer betaalbare woningen", "wonen", "meer", 2,
+                                                   ["er jaarlijks 100 woningen bijkomen;", "huren betaalbaar zijn."],
+                                                   body=narrative))
+    built = site.build()
+    results = r"<ul>\s*<li>er jaarlijks 100 woningen bijkomen;</li>\s*<li>huren betaalbaar zijn.</li>\s*</ul>\s*"
+    own = rf"<{own_list}>\s*<li>een verhaalpunt</li>\s*<li>nog een verhaalpunt</li>\s*</{own_list}>"
+    for page in ("doelen/meer-woningen/", "versies/werkversie/"):
+        article = built.article(page)
+        assert re.search(results + own, article), page
+        assert "end of the results" not in article
+
 def test_site_speaks_dutch_and_loads_nothing_from_other_hosts(built) -> None:
     html = built.html("doelen/meer-bewegen/")
     assert '<html lang="nl"' in html
