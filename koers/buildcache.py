@@ -95,6 +95,7 @@ class BuildCache:
         self.hits = 0
         self.misses = 0
         self._child: int | None = None
+        self._frozen = False  # whether `prefill` froze the objects alive when it started the child
         # What the second process was given and may not have started, in the order given.
         self._pending: dict[str, Callable[[], str]] = {}
         self._claims: Path | None = None
@@ -151,17 +152,17 @@ class BuildCache:
             self._claims = Path(tempfile.mkdtemp(prefix=_CLAIMS, dir=self.directory))
         except OSError:
             return
-        # What lives now is the build's long-lived data. Frozen, it is skipped by the child's
-        # garbage collections, which would otherwise scan all of it again and again (and touch,
-        # so copy, every page of it); the parent unfreezes at once.
+        # What lives now is the build's long-lived data. Frozen, it is skipped by both processes'
+        # garbage collections, which would otherwise scan all of it again and again (and in the
+        # child touch, so copy, every page of it). This process unfreezes it in `wait`, at the
+        # end of the build, so the objects that die with the build are collected as before.
         gc.freeze()
         try:
             pid = os.fork()
         except OSError:  # no process to spare: this process renders everything itself
             pid = -1
-        if pid != 0:
-            gc.unfreeze()
         if pid < 0:
+            gc.unfreeze()
             self._forget_child()
             return
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
@@ -176,6 +177,7 @@ class BuildCache:
                 # parent reports, and it renders what the child did not store.
                 os._exit(status)
         self._child = pid
+        self._frozen = True
         self._pending = dict(missing)
 
     def _claim(self, key: str) -> bool:
@@ -218,10 +220,14 @@ class BuildCache:
         return False
 
     def wait(self) -> None:
-        """Wait until the process started by `prefill` (if any) has ended."""
+        """Wait until the process started by `prefill` (if any) has ended, and let this process's
+        garbage collector scan the objects `prefill` froze again."""
         if self._child is not None:
             os.waitpid(self._child, 0)
             self._forget_child()
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
 
     def _forget_child(self) -> None:
         """The second process has ended (or never started): nothing is pending, nothing claimed."""
