@@ -93,6 +93,8 @@ class Project:
         self._titles_digest: str | None = None
         self._log: list[LogEntry] | None = None
         self._files: dict[str, str] | None = None
+        self._results_macros: Any = None
+        self._results_markdown: dict[tuple[str, ...], str] = {}
         # Marks where a page's history goes; random, so contributed text cannot place one.
         self._slot = f"koers-history-{secrets.token_hex(8)}"
         self._content_slot = f"koers-content-{secrets.token_hex(8)}"
@@ -501,7 +503,18 @@ class Project:
 
         return self.env.get_template(f"koers/{kind}.html").render(
             context, page_url=page_url, vocab=self.settings.vocabulary, md=body,
-            goal_markdown=_goal_markdown)
+            goal_markdown=self.goal_markdown)
+
+    def goal_markdown(self, goal: Goal) -> str:
+        """A goal's results under "We willen bereiken dat:", then its narrative, as one Markdown text
+        written as the goal page writes them (koers/_results.md), for the version documents."""
+        results = self._results_markdown.get(goal.results)
+        if results is None:  # most goals have the same results in several versions
+            if self._results_macros is None:
+                self._results_macros = self.env.get_template("koers/_results.md").make_module(
+                    {"vocab": self.settings.vocabulary})
+            results = self._results_markdown[goal.results] = str(self._results_macros.results(goal.results))
+        return f"We willen bereiken dat:\n\n{results}\n\n{goal.body}"
 
     @staticmethod
     def _fill(output: str, slot: str, render: Callable[[int], str]) -> str:
@@ -545,12 +558,3 @@ def _build_cache(directory: Path | None, templates_dir: Path, settings: Settings
     code = [Path(__file__).parent, *([templates] if templates.is_dir() else [])]
     return BuildCache(directory, code_fingerprint(code, [repr(settings), *markdown]))  # type: ignore[list-item]
 
-
-def _goal_markdown(goal: Goal) -> str:
-    """A goal's results as the Markdown list under "We willen bereiken dat:", then its narrative.
-
-    As on the goal page (koers/goal.md), an HTML comment ends the list, so a narrative that
-    starts with a list is not taken for more results; the sanitiser removes the comment.
-    """
-    results = "\n".join(f"- {' '.join(r.split())}" for r in goal.results)
-    return f"We willen bereiken dat:\n\n{results}\n\n<!-- end of the results -->\n\n{goal.body}"

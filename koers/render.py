@@ -109,6 +109,24 @@ def plain(text: str) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", oneline(text))
 
 
+# What would make a list item's text a block of its own: a heading, a nested list ("- x",
+# "2030. x") or a rule ("---"). A quote cannot: autoescaping writes '>' as '&gt;'.
+_BLOCK_START = re.compile(r"^(?:#|[-+*](?=\s)|\d+(?=\.\s)|(?=([-*_])(?: *\1){2,} *$))")
+
+
+def result(text: str) -> str:
+    """A result as the text of a Markdown list item: one line, its inline Markdown kept, and a
+    leading mark that would start another block escaped ("2030. jaartal" stays a year)."""
+    line = oneline(text)
+    match = _BLOCK_START.match(line)
+    if match is None:
+        return line
+    end = match.end()
+    # Escape the mark itself: the digits of "2030." stay, the dot is escaped.
+    at = end if line[end:end + 1] == "." else 0
+    return f"{line[:at]}\\{line[at:]}"
+
+
 def make_environment(templates_dir: Path) -> Environment:
     """The Jinja environment for Koers' page templates: autoescape on, undefined is an error.
 
@@ -126,6 +144,7 @@ def make_environment(templates_dir: Path) -> Environment:
     )
     env.filters["oneline"] = oneline
     env.filters["plain"] = plain
+    env.filters["result"] = result
     env.filters["datum"] = dutch_date
     env.filters["datumtijd"] = dutch_datetime
     env.filters["rfc3339"] = lambda moment: moment.isoformat(timespec="seconds")

@@ -171,6 +171,33 @@ def test_a_narrative_that_starts_with_a_list_is_not_taken_for_results(tmp_path: 
         assert re.search(results + own, article), page
         assert "end of the results" not in article
 
+
+@pytest.mark.parametrize("written, shown", [
+    ("er <b>vet</b> & <wijk> komt;", "er &lt;b&gt;vet&lt;/b&gt; &amp; &lt;wijk&gt; komt;"),  # HTML is text
+    ("**150** woningen;", "<strong>150</strong> woningen;"),  # Markdown is rendered
+    ("2030. jaartal;", "2030. jaartal;"),  # not a numbered list
+    ("- min;", "- min;"),  # not a nested list
+    ("# hekje;", "# hekje;"),  # not a heading
+    ("---", "---"),  # not a rule
+])
+def test_a_result_shows_the_same_on_the_goal_page_and_in_the_version_document(tmp_path: Path, written: str,
+                                                                               shown: str) -> None:
+    site = AgendaSite(tmp_path)
+    site.write("goals/meer-woningen.md", goal_file("Meer woningen", "wonen", "meer", 2, [written, "het laatste."]))
+    built = site.build()
+    for page in ("doelen/meer-woningen/", "versies/werkversie/"):
+        assert re.search(rf"<ul>\s*<li>{re.escape(shown)}</li>\s*<li>het laatste.</li>\s*</ul>",
+                         built.article(page)), page
+
+
+def test_a_goal_without_results_says_so_in_the_version_document_too(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.write("goals/meer-woningen.md", goal_file("Meer woningen", "wonen", "meer", 2, [], body="Het verhaal.\n"))
+    built = site.build()
+    none_yet = r"<p>Voor dit doel zijn nog geen resultaten vastgelegd.</p>\s*<p>Het verhaal.</p>"
+    assert re.search(none_yet, built.article("doelen/meer-woningen/"))
+    assert re.search(r"<p>We willen bereiken dat:</p>\s*" + none_yet, built.article("versies/werkversie/"))
+
 def test_site_speaks_dutch_and_loads_nothing_from_other_hosts(built) -> None:
     html = built.html("doelen/meer-bewegen/")
     assert '<html lang="nl"' in html
