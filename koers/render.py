@@ -97,14 +97,15 @@ def oneline(text: str) -> str:
     return " ".join(str(text).split())
 
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]])")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]#])")
 
 
 def plain(text: str) -> str:
     """A plain-text field (a title, a note) for a Markdown template: one line, no Markdown syntax.
 
     Without it, a '*' in a goal title and another in its note would pair up into emphasis
-    across the link, and a '{' in a theme title would break the heading's anchor.
+    across the link, a '{' in a theme title would break the heading's anchor, and a heading
+    would lose the '#' of "C#" (Markdown reads trailing '#'s as the heading's closing marks).
     """
     return _MARKDOWN_SPECIALS.sub(r"\\\1", oneline(text))
 

@@ -319,10 +319,12 @@ def test_markdown_characters_in_titles_and_notes_are_shown_as_written(tmp_path: 
     site.write("content/themas/wonen.md", "---\ntitle: Wonen {thuis}\nopgave: Iedereen woont prettig.\norder: 1\n"
                "---\n")
     site.write("goals/minder-dakloosheid.md", goal_file(
-        "Minder *dakloze* inwoners", "wonen", "minder", 1, ["er opvang is."],
+        "Minder *dakloze* inwoners in C#", "wonen", "minder", 1, ["er opvang is."],
         [("meer-bewegen", "Bewegen *helpt* [echt] `altijd`.")]))
     built = site.build()
     other = built.article("doelen/meer-bewegen/")
-    assert ">Minder *dakloze* inwoners</a>" in other
+    assert ">Minder *dakloze* inwoners in C#</a>" in other
+    # A heading would read the trailing '#' as its closing mark.
+    assert re.search(r"<h1[^>]*>Minder \*dakloze\* inwoners in C#<", built.article("doelen/minder-dakloosheid/"))
     assert "Bewegen *helpt* [echt] `altijd`." in other and "<em>" not in other
     assert 'id="samenhang-wonen">Wonen {thuis}' in other
