@@ -108,6 +108,8 @@ class Project:
         self._late_paragraph = re.compile(rf"<p>({late_slot}-\d+)</p>")
         self._late_comment = re.compile(rf"<!--{late_slot}-(\d+)-->")
         self._late: dict[str, list[str]] = {}
+        # Where a page's own text ends: its footnotes go there, not below the history.
+        self._footnotes = f"koers-footnotes-{secrets.token_hex(8)}"
         layout = settings.layout
         self.docs = docs = docs_dir.relative_to(root).as_posix()  # e.g. "content"
         group_slug = Path(layout.themes_dir).relative_to(docs).as_posix() if docs != "." else layout.themes_dir
@@ -392,7 +394,7 @@ class Project:
                                    "history": self.page_summary(src_uri), "commit_url": self.settings.commit_url,
                                    "title_of": self.title_of, "history_slot": self._slot,
                                    "content_slot": self._content_slot, "part": self._part_marker,
-                                   "late": self._late_marker}
+                                   "late": self._late_marker, "footnotes": self._footnotes}
         if kind == "goal":
             goal = self.agenda.goal(key)
             context |= {"goal": goal, "theme": self.agenda.theme(goal.theme),
@@ -434,7 +436,7 @@ class Project:
         """Sanitise a page's rendered HTML (contributed Markdown is untrusted), then put in the
         HTML parts its template marked with `part(n)` (escaped HTML from templates), and turn
         each `late(n)` into a comment that `finish_page` replaces."""
-        html = str(sanitize(html))
+        html = _place_footnotes(str(sanitize(html)), f"<p>{self._footnotes}</p>")
         if parts := self._parts.pop(src_uri, None):
             html = self._part.sub(lambda m: parts[int(m.group(1))], html)
         if src_uri in self._late:
@@ -545,6 +547,24 @@ class Project:
             rows.append({"goal": goal, "cells": [
                 [r for r in related if r.goal.theme == theme.id] for theme in self.agenda.themes]})
         return rows
+
+
+def _place_footnotes(html: str, marker: str) -> str:
+    """Move the footnotes to `marker`, the end of the page's own text, and remove the marker.
+
+    Markdown's footnotes extension appends them to the end of the page, below what the
+    template puts after the text (related goals, the history). Its `PLACE_MARKER` would stay
+    as text on a page without footnotes, so Koers moves them: a footnotes block after the
+    marker can only be the extension's, since contributed text all comes before it.
+    """
+    at = html.find(marker)
+    if at < 0:
+        return html
+    end = at + len(marker)
+    notes = html.rfind('<div class="footnote">')
+    if notes < end:
+        return html[:at] + html[end:]
+    return html[:at] + html[notes:].rstrip() + html[end:notes]
 
 
 def _build_cache(directory: Path | None, templates_dir: Path, settings: Settings, extensions: list[Any] | None,

@@ -152,6 +152,25 @@ def test_footnotes_render_as_footnotes(built) -> None:
     assert 'class="footnote-ref"' in article and "Een voetnoot bij de inleiding." in article
 
 
+@pytest.mark.parametrize("path, url, after", [
+    ("goals/meer-woningen.md", "doelen/meer-woningen/", 'id="samenhang"'),
+    ("content/themas/wonen.md", "themas/wonen/", 'id="doelen"'),
+    ("content/index.md", "", 'id="themas"'),
+    ("content/inleiding.md", "inleiding/", 'id="wijzigingsgeschiedenis"'),
+])
+def test_footnotes_follow_the_text_they_belong_to(tmp_path: Path, path: str, url: str, after: str) -> None:
+    # Not below what the page adds after its own text (related goals, goal lists, the history).
+    site = AgendaSite(tmp_path)
+    front, _, _ = (tmp_path / path).read_text().rpartition("---\n")
+    site.write(path, f"{front}---\n\nDe eigen tekst.[^bron]\n\n[^bron]: De bron.\n")
+    built = site.build()
+    article = built.article(url)
+    assert re.search(r"De eigen tekst\.<sup[^>]*>.*?</sup></p>\s*<div class=\"footnote\">", article, re.S)
+    assert article.index("De bron.") < article.index(after)
+    # Where the text ends is marked; the mark never shows, with or without footnotes.
+    assert not [page for page in built.site.rglob("*.html") if "koers-footnotes" in page.read_text()]
+
+
 @pytest.mark.parametrize("narrative, own_list", [
     ("- een verhaalpunt\n- nog een verhaalpunt\n\nSlot.\n", "ul"),
     ("1. een verhaalpunt\n2. nog een verhaalpunt\n", "ol"),
