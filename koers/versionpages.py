@@ -6,6 +6,7 @@ each page's template needs; `koers.project.Project` hands it the events.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -15,13 +16,14 @@ from typing import Any
 from .buildcache import digest
 from .compare import AgendaComparison, GoalComparison, compare_agendas
 from .model import Agenda
+from .render import relative_url
 from .site import NAV_THEMES, GeneratedPage, SiteMap, agenda_data, dump_json
 from .versions import Version, VersionSet
 
 VERSIES_SRC = "versies.md"
 _FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
-_HEADING = re.compile(r"^(#{1,5})(?=\s)", re.M)
-_PAGE_LINK = re.compile(r"\]\((?!https?:|mailto:|#)([^)\s#]+\.md)(?:#[^)\s]*)?\)")
+# An inline link or a reference definition to another page of the site: "](x.md#a)", "[r]: x.md".
+_PAGE_LINK = re.compile(r"(\]\(|^ {0,3}\[[^\]]+\]:[ \t]*)(?!https?:|mailto:|#)([^)\s#]+\.md)(#[^)\s]*)?", re.M)
 
 
 def version_url(version_id: str) -> str:
@@ -37,23 +39,31 @@ def chapter_anchor(chapter_id: str) -> str:
     return "hoofdstuk-" + chapter_id.removesuffix(".md").replace("/", "-")
 
 
-def embed_markdown(markdown: str, prefix: str, levels: int = 1, group_slug: str = "themas") -> str:
+def page_url(src_uri: str) -> str:
+    """The site-relative URL MkDocs gives a page: "inleiding.md" → "inleiding/", "index.md" → ""."""
+    stem = src_uri.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("index") if stem.endswith("/index") else stem + "/"
+
+
+def embed_markdown(markdown: str, prefix: str, source: str, link: Callable[[str, str], str]) -> str:
     """Prepare a body for inclusion in a larger document.
 
-    Headings go `levels` deeper so they nest under the document's own, footnote
-    labels get `prefix` so footnotes of different bodies cannot collide, and
-    links to other pages of the agenda become links within the document.
+    Footnote labels get `prefix`, so footnotes of different bodies cannot collide, and each
+    link to another page of the site (`source` is the body's own page, which relative links
+    start from) becomes `link(page, anchor)`: an anchor within the document, or the page.
     """
-    demoted = _HEADING.sub(lambda m: "#" * min(6, len(m.group(1)) + levels), markdown)
-    labelled = _FOOTNOTE.sub(lambda m: f"[^{prefix}-{m.group(1)}]", demoted)
+    labelled = _FOOTNOTE.sub(lambda m: f"[^{prefix}-{m.group(1)}]", markdown)
+    folder = posixpath.dirname(source)
 
-    def inside(match: re.Match[str]) -> str:
-        target = match.group(1)
-        if target.startswith(f"{group_slug}/"):
-            return f"](#thema-{target[len(group_slug) + 1:].removesuffix('.md')})"
-        return f"](#{chapter_anchor(target)})"
+    def resolve(match: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(folder, match.group(2)))
+        if target.startswith("../"):  # outside the site: left as written
+            return match.group(0)
+        return match.group(1) + link(target, (match.group(3) or "").removeprefix("#"))
 
-    return _PAGE_LINK.sub(inside, labelled)
+    return _PAGE_LINK.sub(resolve, labelled)
 
 
 @dataclass
@@ -126,10 +136,11 @@ class VersionPages:
         if kind == "version":
             version = self.versions.get(key)
             agenda = self.versions.agendas[key]
-            embed = partial(embed_markdown, group_slug=self.urls.group_slug)
-            return {"version": version, "vagenda": agenda, "embed": embed, "version_url": version_url,
-                    "document": _document(agenda, self.document),
-                    "themes_entry": NAV_THEMES, "chapter_anchor": chapter_anchor}
+            document = _document(agenda, self.document)
+            link = partial(self._link, version_url(key), agenda, {c.id for c in document if c != NAV_THEMES})
+            return {"version": version, "vagenda": agenda, "embed": partial(embed_markdown, link=link),
+                    "version_url": version_url, "document": document, "themes_entry": NAV_THEMES,
+                    "chapter_anchor": chapter_anchor, "theme_src": self.urls.theme_src, "goal_src": self.urls.goal_src}
         old_id, new_id = key.split("/")
         comparison = self.comparison(old_id, new_id)
         old, new = self.versions.get(old_id), self.versions.get(new_id)
@@ -145,6 +156,19 @@ class VersionPages:
         return {"old": old, "new": new, "comparison": comparison, "old_goals": old_goals, "new_goals": new_goals,
                 "version_url": version_url, "theme_title": theme_titles, "title_of": title_of,
                 "goal_section": goal_section, "goal_column": self._once}
+
+    def _link(self, from_url: str, agenda: Agenda, chapters: set[str], target: str, anchor: str) -> str:
+        """Where a link in a version document to page `target` (a src_uri) goes: to the theme, goal or
+        chapter in the document when it holds it, else to the page on the site (`anchor` kept)."""
+        folder, _, name = target.rpartition("/")
+        stem = name.removesuffix(".md")
+        if folder == self.urls.group_slug and any(t.id == stem for t in agenda.themes):
+            return f"#thema-{stem}"
+        if folder == self.urls.item_slug and stem in agenda.goals_by_id():
+            return f"#doel-{stem}"
+        if target in chapters:
+            return f"#{chapter_anchor(target)}"
+        return relative_url(from_url, page_url(target)) + (f"#{anchor}" if anchor else "")
 
     def _once(self, value: Any, render: Callable[[Any], Any], *reads: Any) -> Any:
         """`render(value)` once per build for each `value` and `reads` (what else it reads).

@@ -90,6 +90,49 @@ def test_point_in_time_page_shows_the_text_as_it_stood(versioned) -> None:
     assert "Bewegen helpt wie opnieuw begint" in article
 
 
+@pytest.mark.parametrize("path, body, expected", [
+    # From a theme: another theme, a chapter, a goal, each inside the document.
+    ("content/themas/wonen.md", "[a](gezondheid.md) [b](../inleiding.md) [c](../doelen/meer-bewegen.md#resultaten)",
+     ['<a href="#thema-gezondheid">a</a>', '<a href="#hoofdstuk-inleiding">b</a>',
+      '<a href="#doel-meer-bewegen">c</a>']),
+    # From a goal: a theme and another goal, relative to the goal's own page.
+    ("goals/meer-woningen.md", "[a](../themas/gezondheid.md) [b](meer-bewegen.md)",
+     ['<a href="#thema-gezondheid">a</a>', '<a href="#doel-meer-bewegen">b</a>']),
+    # From a chapter: a goal; a page outside the document goes to the site, its anchor kept.
+    ("content/inleiding.md", "[a](doelen/meer-bewegen.md) [b](samenhang.md#matrix) [c](index.md)",
+     ['<a href="#doel-meer-bewegen">a</a>', '<a href="../../samenhang/#matrix">b</a>', '<a href="../../">c</a>']),
+    # A reference definition is a link too.
+    ("content/themas/wonen.md", "Zie [gezondheid][g].\n\n[g]: gezondheid.md",
+     ['<a href="#thema-gezondheid">gezondheid</a>']),
+])
+def test_links_between_pages_stay_inside_the_version_document(tmp_path: Path, path: str, body: str,
+                                                               expected: list[str]) -> None:
+    site = AgendaSite(tmp_path)
+    site.config["extra"]["koers"]["document"] = ["inleiding.md", "koers:themas"]
+    site.write_config()
+    front, _, _ = (tmp_path / path).read_text().rpartition("---\n")
+    site.write(path, f"{front}---\n\n{body}\n")
+    article = site.build().article("versies/werkversie/")
+    for link in expected:
+        assert link in article
+
+
+def test_a_link_to_a_chapter_outside_the_version_document_goes_to_the_chapter_on_the_site(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)  # the document is the themes alone
+    site.write("content/themas/wonen.md", theme_file("Wonen", "Iedereen woont prettig.", 1, "[a](../inleiding.md)"))
+    assert '<a href="../../inleiding/">a</a>' in site.build().article("versies/werkversie/")
+
+
+def test_every_kind_of_heading_moves_below_the_version_documents_own(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.write("goals/meer-woningen.md", goal_file("Meer woningen", "wonen", "meer", 2, ["x."], body=(
+        "Kop een\n=======\n\nKop twee\n--------\n\n## Kop drie\n\n<h2>Kop vier</h2>\n")))
+    article = site.build().article("versies/werkversie/")
+    # The goal is an h3 of the document: its own headings start at h4.
+    for level, title in ((4, "Kop een"), (5, "Kop twee"), (5, "Kop drie"), (5, "Kop vier")):
+        assert re.search(rf"<h{level}[^>]*>{title}", article), title
+
+
 def test_comparison_summarises_and_redlines_each_change(versioned) -> None:
     _, built = versioned
     article = built.article("vergelijk/concept/vastgesteld/")
