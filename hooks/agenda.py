@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -74,6 +75,14 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     return _current().page_html(page.file.src_uri, html)
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    try:
+        _current().check_pages()
+    except ContentError as error:
+        raise PluginError(str(error)) from None
+    return env
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .frontmatter import Document, parse_document
+from .htmlblocks import unclosed
 from .model import Agenda, Chapter, Goal, Relation, Theme
 from .problems import ContentError, Problem, errors_in
 from .schema import did_you_mean, validate
@@ -147,6 +148,11 @@ def _read(path: str, raw: bytes, kind: str) -> tuple[Document | None, tuple[Prob
     """Parse one file and check it against schema `kind` (the Document is shared: do not mutate)."""
     doc, found = parse_document(path, raw)
     invalid = tuple(validate(path, doc.data, kind, doc.line)) if doc is not None else ()
+    if doc is not None and (block := unclosed(doc.body)):
+        line, tag = block
+        found.append(Problem(path, doc.body_line + line - 1, f"the HTML block '<{tag}>' that starts here is never "
+                             "closed, so it would swallow everything the page shows after this text; add "
+                             f"'</{tag}>' where the block should end"))
     return doc, tuple(found), invalid
 
 

@@ -63,6 +63,9 @@ SHALLOW_CLONE = (
     "'fetch-depth: 0'), or publish it marked as incomplete by setting "
     "'extra.koers.accept_partial_history: true' in mkdocs.yml"
 )
+_SWALLOWED = ("the text does not end where it should: a block in it is never closed (an HTML block, or a block "
+              "of one of the site's Markdown extensions such as '/// note'), so it would swallow everything the "
+              "page shows after it; close the block where it should end")
 NO_GIT = ("the change history is not available: this folder is not a git repository (a downloaded zip?). "
           "The site is built without it; clone the repository with git to publish the history")
 
@@ -108,8 +111,11 @@ class Project:
         self._late_paragraph = re.compile(rf"<p>({late_slot}-\d+)</p>")
         self._late_comment = re.compile(rf"<!--{late_slot}-(\d+)-->")
         self._late: dict[str, list[str]] = {}
-        # Where a page's own text ends: its footnotes go there, not below the history.
-        self._footnotes = f"koers-footnotes-{secrets.token_hex(8)}"
+        # Where a page's own text ends (`text_end()`): its footnotes go there, not below the
+        # history, and a page whose text took it in (an unclosed block) fails the build.
+        self._text_end = f"koers-text-end-{secrets.token_hex(8)}"
+        self._text_ends: set[str] = set()  # pages whose template marked the end of their text
+        self._swallowed: list[str] = []  # pages whose text took in that mark
         layout = settings.layout
         self.docs = docs = docs_dir.relative_to(root).as_posix()  # e.g. "content"
         group_slug = Path(layout.themes_dir).relative_to(docs).as_posix() if docs != "." else layout.themes_dir
@@ -394,7 +400,7 @@ class Project:
                                    "history": self.page_summary(src_uri), "commit_url": self.settings.commit_url,
                                    "title_of": self.title_of, "history_slot": self._slot,
                                    "content_slot": self._content_slot, "part": self._part_marker,
-                                   "late": self._late_marker, "footnotes": self._footnotes}
+                                   "late": self._late_marker, "text_end": partial(self._text_end_marker, src_uri)}
         if kind == "goal":
             goal = self.agenda.goal(key)
             context |= {"goal": goal, "theme": self.agenda.theme(goal.theme),
@@ -432,16 +438,37 @@ class Project:
     def _late_marker(self, n: int) -> str:
         return f"{self._late_slot}-{n}"
 
+    def _text_end_marker(self, src_uri: str) -> str:
+        self._text_ends.add(src_uri)
+        return self._text_end
+
     def page_html(self, src_uri: str, html: str) -> str:
         """Sanitise a page's rendered HTML (contributed Markdown is untrusted), then put in the
         HTML parts its template marked with `part(n)` (escaped HTML from templates), and turn
         each `late(n)` into a comment that `finish_page` replaces."""
-        html = _place_footnotes(str(sanitize(html)), f"<p>{self._footnotes}</p>")
+        html = str(sanitize(html))
+        if src_uri in self._text_ends:
+            self._text_ends.discard(src_uri)
+            end = f"<p>{self._text_end}</p>"
+            if _at_top_level(html, html.find(end)):
+                html = _place_footnotes(html, end)
+            else:
+                self._swallowed.append(src_uri)
         if parts := self._parts.pop(src_uri, None):
             html = self._part.sub(lambda m: parts[int(m.group(1))], html)
         if src_uri in self._late:
             html = self._late_paragraph.sub(r"<!--\1-->", html)
         return html
+
+    def check_pages(self) -> None:
+        """After Markdown, before any page is written: raise ContentError naming each page whose
+        text ran on into what its template puts after it.
+
+        `koers.htmlblocks` finds an unclosed HTML block when the content is loaded; this also
+        catches what the site's own Markdown extensions leave open (an unclosed code fence).
+        """
+        if self._swallowed:
+            raise ContentError([Problem(self.source_of(src_uri), None, _SWALLOWED) for src_uri in self._swallowed])
 
     def finish_page(self, src_uri: str, page_url: str, output: str) -> str:
         """Put the generated HTML parts into the finished page.
@@ -547,6 +574,21 @@ class Project:
             rows.append({"goal": goal, "cells": [
                 [r for r in related if r.goal.theme == theme.id] for theme in self.agenda.themes]})
         return rows
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+_VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+
+def _at_top_level(html: str, at: int) -> bool:
+    """Whether position `at` of sanitised (so balanced) HTML lies outside every element; False for -1."""
+    if at < 0:
+        return False
+    depth = 0
+    for match in _TAG.finditer(html, 0, at):
+        if match.group(2).lower() not in _VOID:
+            depth += -1 if match.group(1) else 1
+    return depth == 0
 
 
 def _place_footnotes(html: str, marker: str) -> str:

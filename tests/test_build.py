@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from sitebuild import AgendaSite, goal_file
+from sitebuild import AgendaSite, goal_file, theme_file
 
 from koers.site import dump_json
 
@@ -216,6 +216,27 @@ def test_a_goal_without_results_says_so_in_the_version_document_too(tmp_path: Pa
     none_yet = r"<p>Voor dit doel zijn nog geen resultaten vastgelegd.</p>\s*<p>Het verhaal.</p>"
     assert re.search(none_yet, built.article("doelen/meer-woningen/"))
     assert re.search(r"<p>We willen bereiken dat:</p>\s*" + none_yet, built.article("versies/werkversie/"))
+
+def test_an_unclosed_html_block_fails_the_build_with_its_line(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.write("content/themas/wonen.md", theme_file("Wonen", "Iedereen woont prettig.", 1,
+                                                     "Tekst.\n\n<details>\nMeer\n"))
+    site.build_fails("content/themas/wonen.md, line 9: the HTML block '<details>' that starts here is never closed")
+
+
+def test_a_block_the_sites_markdown_leaves_open_fails_the_build(tmp_path: Path) -> None:
+    # An extension's block, unclosed, would take the related goals and the history in.
+    site = AgendaSite(tmp_path)
+    site.config["markdown_extensions"].append("pymdownx.blocks.admonition")
+    site.write_config()
+    site.write("goals/meer-woningen.md", goal_file("Meer woningen", "wonen", "meer", 2, ["x."],
+                                                   body="/// note | Let op\nOpen blok.\n"))
+    site.build_fails("goals/meer-woningen.md: the text does not end where it should: a block in it is never closed")
+    site.write("goals/meer-woningen.md", goal_file("Meer woningen", "wonen", "meer", 2, ["x."],
+                                                   body="/// note | Let op\nGesloten blok.\n///\n"))
+    article = site.build().article("doelen/meer-woningen/")
+    assert re.search(r'Gesloten blok.</p>\s*</div>\s*<h2 id="samenhang"', article)
+
 
 def test_site_speaks_dutch_and_loads_nothing_from_other_hosts(built) -> None:
     html = built.html("doelen/meer-bewegen/")

@@ -111,6 +111,17 @@ CASES = [
       "content/inleiding.md, line 2: missing required field 'title'; add a line 'title: …'"]),
     ("chapter-template", {"content/inleiding.md": fm("title: Inleiding", "template: redirect.html")},
      ["content/inleiding.md, line 3: unknown field 'template'; allowed fields: title"]),
+    ("unclosed-html-block", {"goals/meer-woningen.md": fm(*VALID_LINES,
+                                                           body="\nTekst.\n\n<div class=\"kader\">\nBlok\n")},
+     ["goals/meer-woningen.md, line 12: the HTML block '<div>' that starts here is never closed, so it would "
+      "swallow everything the page shows after this text; add '</div>' where the block should end"]),
+    ("unclosed-nested-block", {"content/themas/wonen.md": THEME + "<details>\n<summary>Meer</summary>\n\n"
+                                                                 "<div>x</div>\n"},
+     ["content/themas/wonen.md, line 7: the HTML block '<details>' that starts here is never closed, so it would "
+      "swallow everything the page shows after this text; add '</details>' where the block should end"]),
+    ("unclosed-script", {"content/inleiding.md": fm("title: Inleiding", body="\n<script>\nalert(1)\n")},
+     ["content/inleiding.md, line 5: the HTML block '<script>' that starts here is never closed, so it would "
+      "swallow everything the page shows after this text; add '</script>' where the block should end"]),
     ("chapter-without-front-matter", {"content/inleiding.md": "# Inleiding\n"},
      ["content/inleiding.md, line 1: missing front matter: start the file with a line '---', then the fields "
       "('title: …'), then another line '---'"]),
@@ -121,6 +132,14 @@ CASES = [
 def test_bad_input_is_reported_with_file_line_field_and_fix(changes, expected) -> None:
     problems = problems_for(changes)
     assert problems == expected
+
+
+@pytest.mark.parametrize("body", [
+    "<div>\nBlok\n</div>\n\nMeer.", "Tekst met <span>inline HTML, open\n", "<hr>\n\nMeer.", "<!-- open commentaar\n",
+    "<details><summary>x</summary>\n\ny\n\n</details>\n",
+])
+def test_closed_and_inline_html_is_fine(body: str) -> None:
+    assert problems_for({"goals/meer-woningen.md": fm(*VALID_LINES, body=body)}) == []
 
 
 def test_all_problems_are_reported_at_once() -> None:
