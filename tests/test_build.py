@@ -168,7 +168,7 @@ def test_footnotes_follow_the_text_they_belong_to(tmp_path: Path, path: str, url
     assert re.search(r"De eigen tekst\.<sup[^>]*>.*?</sup></p>\s*<div class=\"footnote\">", article, re.S)
     assert article.index("De bron.") < article.index(after)
     # Where the text ends is marked; the mark never shows, with or without footnotes.
-    assert not [page for page in built.site.rglob("*.html") if "koers-footnotes" in page.read_text()]
+    assert not [page for page in built.site.rglob("*.html") if "koers-text-end" in page.read_text()]
 
 
 @pytest.mark.parametrize("narrative, own_list", [
