@@ -450,8 +450,8 @@ class Project:
         if src_uri in self._text_ends:
             self._text_ends.discard(src_uri)
             end = f"<p>{self._text_end}</p>"
-            if _at_top_level(html, html.find(end)):
-                html = _place_footnotes(html, end)
+            if _at_top_level(html, at := html.find(end)):
+                html = _place_footnotes(html, at, at + len(end))
             else:
                 self._swallowed.append(src_uri)
         if parts := self._parts.pop(src_uri, None):
@@ -465,7 +465,7 @@ class Project:
         text ran on into what its template puts after it.
 
         `koers.htmlblocks` finds an unclosed HTML block when the content is loaded; this also
-        catches what the site's own Markdown extensions leave open (an unclosed code fence).
+        catches a block of the site's own Markdown extensions left open (``/// note``).
         """
         if self._swallowed:
             raise ContentError([Problem(self.source_of(src_uri), None, _SWALLOWED) for src_uri in self._swallowed])
@@ -591,22 +591,19 @@ def _at_top_level(html: str, at: int) -> bool:
     return depth == 0
 
 
-def _place_footnotes(html: str, marker: str) -> str:
-    """Move the footnotes to `marker`, the end of the page's own text, and remove the marker.
+def _place_footnotes(html: str, start: int, end: int) -> str:
+    """Move the footnotes to the end of the page's own text, marked by `html[start:end]`, and
+    remove the mark.
 
     Markdown's footnotes extension appends them to the end of the page, below what the
     template puts after the text (related goals, the history). Its `PLACE_MARKER` would stay
     as text on a page without footnotes, so Koers moves them: a footnotes block after the
     marker can only be the extension's, since contributed text all comes before it.
     """
-    at = html.find(marker)
-    if at < 0:
-        return html
-    end = at + len(marker)
     notes = html.rfind('<div class="footnote">')
     if notes < end:
-        return html[:at] + html[end:]
-    return html[:at] + html[notes:].rstrip() + html[end:notes]
+        return html[:start] + html[end:]
+    return html[:start] + html[notes:].rstrip() + html[end:notes]
 
 
 def _build_cache(directory: Path | None, templates_dir: Path, settings: Settings, extensions: list[Any] | None,
