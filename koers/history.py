@@ -66,7 +66,10 @@ _CONFIG: tuple[str, ...] = (
 
 # NUL cannot occur in any of these fields, so it is the only safe separator.
 # The number of fields is fixed; `_parse_log` relies on that.
-_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%at%x00%s%x00%b"
+# The committer date, not the author date: a commit rebased onto main (GitHub's "Rebase and
+# merge") keeps its author date, older than the commits it now follows, while the site shows
+# when a change was made part of the agenda, newest first.
+_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%cI%x00%ct%x00%s%x00%b"
 _FORMAT_FIELDS = 8
 
 _LOG_ARGS: tuple[str, ...] = (
@@ -150,7 +153,8 @@ class Commit:
         author_name: Author name as git stored it (git itself drops ``<``,
             ``>`` and newlines from names when committing).
         author_email: Author email as git stored it.
-        date: Author date, timezone-aware with the commit's own UTC offset.
+        date: Committer date (when the commit became part of this history), timezone-aware
+            with the commit's own UTC offset.
         subject: First paragraph of the message, lines joined with a space.
         body: Rest of the message, stripped; "" when there is none.
         parents: Full shas of the parents, first parent first.
@@ -265,7 +269,7 @@ class History:
         return found
 
     def last_changed(self, path: str) -> datetime | None:
-        """Author date of the newest commit that touched `path`, or None."""
+        """Committer date of the newest commit that touched `path`, or None."""
         found = self.for_path(path)
         return found[0][0].date if found else None
 
@@ -535,7 +539,7 @@ def _parse_log(out: bytes) -> list[Commit]:
 
 
 def _parse_date(iso: str, timestamp: str) -> datetime:
-    """The author date with its own offset; in UTC if the offset is impossible.
+    """The committer date with its own offset; in UTC if the offset is impossible.
 
     Old imported commits can carry offsets such as +9900, which git prints
     but `datetime` cannot represent.

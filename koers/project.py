@@ -312,14 +312,15 @@ class Project:
         return self._log
 
     def site_log(self) -> list[dict[str, Any]]:
-        """The site-wide change log, grouped by month (newest first)."""
-        months: list[dict[str, Any]] = []
+        """The site-wide change log, grouped by month (newest first).
+
+        Each month is one group even where a commit's date is out of order (a clock set wrong).
+        """
+        months: dict[str, dict[str, Any]] = {}
         for entry in self.log_entries():
             label = month_label(entry.commit.date)
-            if not months or months[-1]["label"] != label:
-                months.append({"label": label, "entries": []})
-            months[-1]["entries"].append(entry)
-        return months
+            months.setdefault(label, {"label": label, "entries": []})["entries"].append(entry)
+        return list(months.values())
 
     # -- structure ---------------------------------------------------------------------------
     def generated_pages(self) -> list[GeneratedPage]:

@@ -20,6 +20,8 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 ANNE = ("Anne de Vries", "anne@example.org")
 ZOE = ("Zoë Ørsted-Łukasz", "zoe@example.org")
 TRICKY = ('Jan **vet** & "Co" [link](javascript:alert(1))', "jan@example.org")
+IDENTITY = {"GIT_AUTHOR_NAME": ANNE[0], "GIT_AUTHOR_EMAIL": ANNE[1], "GIT_COMMITTER_NAME": ANNE[0],
+            "GIT_COMMITTER_EMAIL": ANNE[1]}
 
 
 @pytest.fixture(autouse=True)
@@ -233,6 +235,27 @@ def test_the_change_log_follows_a_goal_through_two_renames_and_a_new_file_at_its
     assert sorted(touched["Duidelijker, en een doel voor starters"]) == [
         (betaalbaar, "hernoemd"), ('<a href="../doelen/meer-woningen/">Meer woningen voor starters</a>', "toegevoegd")]
     assert touched["Geen thema cultuur"] == [("Cultuur", "verwijderd")]
+
+
+def test_a_rebased_commit_is_dated_when_it_landed_not_when_it_was_written(tmp_path: Path) -> None:
+    # GitHub's "Rebase and merge" keeps the author date, older than the commits before it.
+    site = AgendaSite(tmp_path)
+    repo = GitRepo(site.root)
+    repo.commit("Vaststelling", date="2019-01-10T10:00:00+01:00")
+    site.write("content/inleiding.md", "---\ntitle: Inleiding\n---\n\nEen buurtgerichte aanpak.\n")
+    repo.commit("Buren", date="2019-04-10T10:00:00+02:00")
+    site.write("content/inleiding.md", "---\ntitle: Inleiding\n---\n\nEen wijkgerichte aanpak.\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "Voorstel", env={**IDENTITY,
+        "GIT_AUTHOR_DATE": "2019-03-05T10:00:00+01:00", "GIT_COMMITTER_DATE": "2019-05-20T10:00:00+02:00"})
+    built = site.build()
+    article = built.article("inleiding/")
+    assert re.search(r"Laatst gewijzigd op <time[^>]*>20 mei 2019</time>", article)
+    assert entry_subjects(article) == ["Voorstel", "Buren", "Vaststelling"]
+    months = re.findall(r'<h2 id="[^"]*">(\w+ \d{4})', built.article("wijzigingen/"))
+    assert months == ["Mei 2019", "April 2019", "Januari 2019"]
+    updated = ET.parse(built.site / "wijzigingen" / "feed.xml").getroot().find(f"{ATOM}updated")
+    assert updated is not None and updated.text == "2019-05-20T10:00:00+02:00"
 
 
 def test_atom_feed_is_valid_with_absolute_links(story) -> None:
