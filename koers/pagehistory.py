@@ -32,6 +32,9 @@ class Message:
     body: str
 
 
+NO_SUBJECT = "(zonder omschrijving)"
+
+
 def message_of(commit: Commit) -> Message:
     match = _PULL_REQUEST.match(commit.subject)
     if match and commit.body:
@@ -39,7 +42,8 @@ def message_of(commit: Commit) -> Message:
         return Message(f"Wijzigingsvoorstel #{match.group(1)}: {title.strip()}", rest.strip())
     if match:
         return Message(f"Wijzigingsvoorstel #{match.group(1)}", "")
-    return Message(commit.subject, commit.body)
+    # git allows an empty message (--allow-empty-message); a change still needs a heading.
+    return Message(commit.subject.strip() or NO_SUBJECT, commit.body)
 
 
 @dataclass(frozen=True)

@@ -258,6 +258,20 @@ def test_a_rebased_commit_is_dated_when_it_landed_not_when_it_was_written(tmp_pa
     assert updated is not None and updated.text == "2019-05-20T10:00:00+02:00"
 
 
+def test_a_commit_without_a_message_still_has_a_heading(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    repo = GitRepo(site.root)
+    repo.commit("Vaststelling", date="2019-01-10T10:00:00+01:00")
+    site.write("content/inleiding.md", "---\ntitle: Inleiding\n---\n\nNieuw.\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "--allow-empty-message", "-m", "", env={**IDENTITY,
+        "GIT_AUTHOR_DATE": "2019-02-10T10:00:00+01:00", "GIT_COMMITTER_DATE": "2019-02-10T10:00:00+01:00"})
+    built = site.build()
+    assert entry_subjects(built.article("inleiding/"))[0] == "(zonder omschrijving)"
+    assert "<strong>(zonder omschrijving)</strong>" in built.article("wijzigingen/")
+    assert "<title>(zonder omschrijving)</title>" in (built.site / "wijzigingen" / "feed.xml").read_text()
+
+
 def test_atom_feed_is_valid_with_absolute_links(story) -> None:
     _, built = story
     feed = ET.parse(built.site / "wijzigingen" / "feed.xml").getroot()
