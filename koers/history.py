@@ -217,8 +217,9 @@ class History:
 
         Follows renames backwards (after ``a.md`` was renamed to ``b.md``,
         ``b.md`` also gets the commits of ``a.md`` before the rename) and lists
-        every life of a path that was deleted and added again. A rename away
-        from `path` is listed too, as the end of an earlier life there.
+        every life of a path that was deleted and added again. It stops at a
+        rename away from `path`: what lay there before lives on under the new
+        name, whose history it is (a new ``a.md`` is another file).
 
         Args:
             path: Path relative to the repository top level.
@@ -238,6 +239,8 @@ class History:
                 break
             last = positions[k]
             commit, change = self.commits[last], changes[k]
+            if change.status == "R" and change.path != current:  # renamed away: not this file's past
+                break
             found.append((commit, change))
             if change.status == "R" and change.path == current:
                 assert change.old_path is not None
