@@ -161,9 +161,28 @@ class ChangeLog:
     _goal_changes: dict[tuple[str, str, str | None, str | None], GoalComparison | None] = field(
         default_factory=dict)
     _layout: Layout = field(init=False, repr=False)
+    _theme_titles: dict[str, str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._layout = Layout(themes_dir=self.themes_dir, goals_dir=self.goals_dir)
+
+    def theme_titles(self) -> dict[str, str]:
+        """Every theme id the history knows → its title in the newest version of its file.
+
+        A goal's history names the themes it moved between; one renamed or deleted since is
+        named by the title it last had, not by its id.
+        """
+        if self._theme_titles is None:
+            titles: dict[str, str] = {}
+            for commit in self.history.commits:  # newest first: the first version seen is the last one
+                for change in commit.changes:
+                    for path, blob in ((change.path, change.new_blob), (change.old_path, change.old_blob)):
+                        if path and blob and self._layout.is_theme(path) and _stem(path) not in titles:
+                            theme = theme_from_bytes(_stem(path), self._blob(blob))
+                            if theme is not None and theme.title:
+                                titles[_stem(path)] = theme.title
+            self._theme_titles = titles
+        return self._theme_titles
 
     @property
     def state(self) -> State:

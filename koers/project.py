@@ -250,7 +250,7 @@ class Project:
         its commits, and the current titles it names related goals and themes by."""
         if self._titles_digest is None:
             self._titles_digest = digest(repr([(g.id, g.title) for g in self.agenda.goals]),
-                                         repr(self.agenda.theme_titles()))
+                                         repr(self.theme_titles()))
         if src_uri not in self._identities:
             found = self._history_source(src_uri)
             self._identities[src_uri] = (*found, self._titles_digest, *self.changelog.identity(found[1])) if (
@@ -267,7 +267,11 @@ class Project:
     def _render_history(self, src_uri: str, page_url: str) -> str:
         return self.env.get_template("koers/history.html").render(
             history=self.page_history(src_uri), commit_url=self.settings.commit_url, title_of=self.title_of,
-            theme_title=self.agenda.theme_titles(), vocab=self.settings.vocabulary, page_url=page_url)
+            theme_title=self.theme_titles(), vocab=self.settings.vocabulary, page_url=page_url)
+
+    def theme_titles(self) -> dict[str, str]:
+        """Theme id → title, for histories: the agenda's themes, and those gone by their last title."""
+        return {**(self.changelog.theme_titles() if self.changelog else {}), **self.agenda.theme_titles()}
 
     def last_changed(self, src_uri: str) -> str | None:
         """The date of the page's last commit (YYYY-MM-DD, for the sitemap)."""

@@ -467,3 +467,15 @@ def test_samenhang_was_last_changed_by_the_newest_change_it_shows(tmp_path: Path
     assert "Laatst gewijzigd op <time datetime=\"2018-02-01" in built.article("doelen/minder-dakloosheid/")
     sitemap = (built.site / "sitemap.xml").read_text("utf-8")
     assert re.search(r"samenhang/</loc>\s*<lastmod>2018-01-01</lastmod>", sitemap)
+
+
+def test_a_theme_that_is_gone_is_named_by_its_last_title_in_histories(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    repo = GitRepo(site.root)
+    repo.commit("Eerste versie", date="2017-06-26T10:00:00+02:00")
+    site.write("goals/meer-bewegen.md", goal_file("Meer inwoners bewegen voldoende", "wonen", "meer", 3,
+                                                  ["sporten toegankelijk is voor kinderen;", "ouderen wandelen."]))
+    repo.remove("content/themas/gezondheid.md")
+    repo.commit("Gezondheid valt onder wonen", date="2018-01-01T10:00:00+01:00")
+    moved = history_section(site.build().article("doelen/meer-bewegen/"))
+    assert "<dt>Thema</dt>\n<dd>van Gezondheid naar Wonen</dd>" in moved
