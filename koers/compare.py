@@ -383,7 +383,12 @@ def _moved(old_ids: Sequence[str], ids_in_new_order: Sequence[str]) -> set[str]:
 def compare_agendas(
     old: Agenda, new: Agenda, *, renames: Mapping[str, str] = _NO_RENAMES
 ) -> AgendaComparison:
-    """Compare two agendas; `renames` maps old goal ids to new ones (a renamed file)."""
+    """Compare two agendas; `renames` maps old goal ids to new ones (a renamed file).
+
+    A theme whose file was renamed (one theme gone, one new, with the same title) is compared
+    as one theme, so its goals have not moved.
+    """
+    old = _with_renamed_themes(old, new)
     old_goals, new_goals = {g.id: g for g in old.goals}, {g.id: g for g in new.goals}
     renames = {o: n for o, n in renames.items() if o in old_goals and n in new_goals}
     old_of = {n: o for o, n in renames.items()}  # new id -> old id of the same goal
@@ -435,6 +440,28 @@ def compare_agendas(
         theme_titles={**old.theme_titles(), **new.theme_titles()},
         chapters=chapters,
     )
+
+
+def _with_renamed_themes(old: Agenda, new: Agenda) -> Agenda:
+    """`old` with the id of each theme that is gone replaced by that of the new theme with the same
+    title (when exactly one old and one new theme have it), in its goals too."""
+    def title(theme: Theme) -> str:
+        return " ".join(theme.title.split()).casefold()
+
+    old_ids, new_ids = {t.id for t in old.themes}, {t.id for t in new.themes}
+    gone: dict[str, list[str]] = {}
+    for theme in old.themes:
+        if theme.id not in new_ids:
+            gone.setdefault(title(theme), []).append(theme.id)
+    arrived: dict[str, list[str]] = {}
+    for theme in new.themes:
+        if theme.id not in old_ids:
+            arrived.setdefault(title(theme), []).append(theme.id)
+    renamed = {ids[0]: arrived[key][0] for key, ids in gone.items() if len(ids) == 1 and len(arrived.get(key, ())) == 1}
+    if not renamed:
+        return old
+    return Agenda([replace(t, id=renamed.get(t.id, t.id)) for t in old.themes],
+                  [replace(g, theme=renamed.get(g.theme, g.theme)) for g in old.goals], list(old.chapters))
 
 
 def _link_moved_results(goals: list[GoalComparison]) -> list[GoalComparison]:
