@@ -138,7 +138,9 @@ class VersionPages:
             agenda = self.versions.agendas[key]
             document = _document(agenda, self.document)
             link = partial(self._link, version_url(key), agenda, {c.id for c in document if c != NAV_THEMES})
+            themes = {t.id for t in agenda.themes}
             return {"version": version, "vagenda": agenda, "embed": partial(embed_markdown, link=link),
+                    "orphans": [g for g in agenda.goals if g.theme not in themes],
                     "version_url": version_url, "document": document, "themes_entry": NAV_THEMES,
                     "chapter_anchor": chapter_anchor, "theme_src": self.urls.theme_src, "goal_src": self.urls.goal_src}
         old_id, new_id = key.split("/")

@@ -169,6 +169,23 @@ def test_version_json_has_the_shape_of_agenda_json(versioned) -> None:
     assert not (built.site / "versions.yml").exists()
 
 
+def test_a_version_document_keeps_a_goal_whose_theme_did_not_exist_then(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.write("goals/meer-woningen.md", goal_file("Meer betaalbare woningen", "wonenn", "meer", 2, ["x."]))
+    repo = GitRepo(tmp_path)
+    repo.commit("Begin, met een tikfout", date="2020-01-10T10:00:00+01:00")
+    repo.tag("v1")
+    site.write("goals/meer-woningen.md", goal_file("Meer betaalbare woningen", "wonen", "meer", 2, ["x."]))
+    site.write("content/versions.yml", "- id: eerste\n  title: Eerste versie\n  date: 2020-01-10\n"
+               "  status: concept\n  ref: v1\n")
+    repo.commit("Tikfout hersteld", date="2020-02-10T10:00:00+01:00")
+    article = site.build().article("versies/eerste/")
+    assert '<li><a href="#zonder-thema">Doelen zonder thema</a></li>' in article
+    assert re.search(r'id="zonder-thema".*<h3 id="doel-meer-woningen">Meer betaalbare woningen</h3>', article, re.S)
+    assert "verwees 1 doel naar een thema dat niet bestond" in article
+    assert "zonder-thema" not in site.build().article("versies/werkversie/")
+
+
 def test_a_goal_change_in_several_comparisons_shows_each_comparisons_own_titles(tmp_path: Path) -> None:
     site = AgendaSite(tmp_path)
     site.config["nav"].append("versies.md")
