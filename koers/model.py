@@ -8,7 +8,8 @@ written on one goal but hold in both directions (see `Agenda.related`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 DIRECTIONS: tuple[str, ...] = ("meer", "minder")
 
@@ -83,10 +84,26 @@ class Agenda:
         position = {t.id: i for i, t in enumerate(self.themes)}
         self.goals.sort(key=lambda g: (position.get(g.theme, len(self.themes)), g.order, g.id))
 
-    def in_document(self, document: tuple[str, ...]) -> Agenda:
-        """The same agenda with only the chapters `document` names, in its order."""
+    def in_document(self, document: tuple[str, ...], titles: Mapping[str, str] | None = None) -> Agenda:
+        """The same agenda with only the chapters `document` names, in its order.
+
+        `titles` (chapter id → title, of the current agenda) finds a chapter of an older
+        version that has been renamed since: a chapter the document does not name, under the
+        same title (the only one), is taken under the name the document now gives it.
+        """
         by_id = {c.id: c for c in self.chapters}
-        return Agenda(list(self.themes), list(self.goals), [by_id[i] for i in document if i in by_id])
+        unnamed: dict[str, list[Chapter]] = {}
+        for chapter in self.chapters:
+            if chapter.id not in document:
+                unnamed.setdefault(" ".join(chapter.title.split()).casefold(), []).append(chapter)
+        chapters = []
+        for entry in document:
+            if entry in by_id:
+                chapters.append(by_id[entry])
+            elif titles and entry in titles and len(same := unnamed.get(" ".join(titles[entry].split()).casefold(),
+                                                                          [])) == 1:
+                chapters.append(replace(same[0], id=entry))
+        return Agenda(list(self.themes), list(self.goals), chapters)
 
     def theme_titles(self) -> dict[str, str]:
         """Theme id → title."""

@@ -198,7 +198,9 @@ class Project:
             raise_for_errors(problems)
             layout = self.git_layout()
             agendas, problems = read_agendas(toplevel, declared, layout)
-            versions = VersionSet([*declared, working], {**{k: a.in_document(document) for k, a in agendas.items()},
+            titles = {c.id: c.title for c in self.agenda.chapters}
+            versions = VersionSet([*declared, working], {**{k: a.in_document(document, titles)
+                                                             for k, a in agendas.items()},
                                                          working.id: self.agenda.in_document(document)})
             versions.renames = renames_between(toplevel, versions.versions, versions.agendas, layout)
         self.version_pages = VersionPages(versions, self.urls, document)

@@ -186,6 +186,26 @@ def test_a_version_document_keeps_a_goal_whose_theme_did_not_exist_then(tmp_path
     assert "zonder-thema" not in site.build().article("versies/werkversie/")
 
 
+def test_a_chapter_renamed_since_a_version_is_still_in_its_document(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.config["extra"]["koers"]["document"] = ["inleiding.md", "koers:themas"]
+    site.write_config()
+    repo = GitRepo(tmp_path)
+    repo.commit("Begin", date="2020-01-10T10:00:00+01:00")
+    repo.tag("v1")
+    repo.mv("content/inleiding.md", "content/introductie.md")
+    site.config["extra"]["koers"]["document"] = ["introductie.md", "koers:themas"]
+    site.config["nav"] = ["index.md", "introductie.md", *site.config["nav"][2:]]
+    site.write_config()
+    site.write("content/versions.yml", "- id: eerste\n  title: Eerste versie\n  date: 2020-01-10\n"
+               "  status: concept\n  ref: v1\n")
+    repo.commit("Inleiding heet nu introductie", date="2020-02-10T10:00:00+01:00")
+    built = site.build()
+    assert re.search(r'id="hoofdstuk-introductie"[^>]*>Inleiding<.*Het sociaal domein gaat over mensen',
+                     built.article("versies/eerste/"), re.S)
+    assert "Hoofdstuk" not in built.article("vergelijk/eerste/werkversie/")
+
+
 def test_a_goal_change_in_several_comparisons_shows_each_comparisons_own_titles(tmp_path: Path) -> None:
     site = AgendaSite(tmp_path)
     site.config["nav"].append("versies.md")
