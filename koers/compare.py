@@ -19,7 +19,7 @@ from typing import Literal
 
 import jinja2
 
-from koers.model import Agenda, Chapter, Goal, Theme
+from koers.model import Agenda, Chapter, Goal, Theme, title_key
 from koers.settings import Vocabulary
 from koers.textdiff import (
     Segment,
@@ -445,18 +445,15 @@ def compare_agendas(
 def _with_renamed_themes(old: Agenda, new: Agenda) -> Agenda:
     """`old` with the id of each theme that is gone replaced by that of the new theme with the same
     title (when exactly one old and one new theme have it), in its goals too."""
-    def title(theme: Theme) -> str:
-        return " ".join(theme.title.split()).casefold()
-
     old_ids, new_ids = {t.id for t in old.themes}, {t.id for t in new.themes}
     gone: dict[str, list[str]] = {}
     for theme in old.themes:
         if theme.id not in new_ids:
-            gone.setdefault(title(theme), []).append(theme.id)
+            gone.setdefault(title_key(theme.title), []).append(theme.id)
     arrived: dict[str, list[str]] = {}
     for theme in new.themes:
         if theme.id not in old_ids:
-            arrived.setdefault(title(theme), []).append(theme.id)
+            arrived.setdefault(title_key(theme.title), []).append(theme.id)
     renamed = {ids[0]: arrived[key][0] for key, ids in gone.items() if len(ids) == 1 and len(arrived.get(key, ())) == 1}
     if not renamed:
         return old

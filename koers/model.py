@@ -14,6 +14,11 @@ from dataclasses import dataclass, field, replace
 DIRECTIONS: tuple[str, ...] = ("meer", "minder")
 
 
+def title_key(title: str) -> str:
+    """What two titles must share to name the same theme or chapter: the words, in any case."""
+    return " ".join(title.split()).casefold()
+
+
 @dataclass(frozen=True)
 class Relation:
     """A link from one goal to another, with the reason it exists."""
@@ -95,13 +100,12 @@ class Agenda:
         unnamed: dict[str, list[Chapter]] = {}
         for chapter in self.chapters:
             if chapter.id not in document:
-                unnamed.setdefault(" ".join(chapter.title.split()).casefold(), []).append(chapter)
+                unnamed.setdefault(title_key(chapter.title), []).append(chapter)
         chapters = []
         for entry in document:
             if entry in by_id:
                 chapters.append(by_id[entry])
-            elif titles and entry in titles and len(same := unnamed.get(" ".join(titles[entry].split()).casefold(),
-                                                                          [])) == 1:
+            elif titles and entry in titles and len(same := unnamed.get(title_key(titles[entry]), [])) == 1:
                 chapters.append(replace(same[0], id=entry))
         return Agenda(list(self.themes), list(self.goals), chapters)
 
