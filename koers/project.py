@@ -420,6 +420,9 @@ class Project:
             lists = self.env.get_template("koers/_goal_lists.html").make_module(context)
             self._parts[src_uri] = [lists.theme(self.agenda.goals_of(key))]
         elif kind == "home":
+            # The agenda's own title heads the page, not the nav's label for it ("Home").
+            home = next((c for c in self.agenda.chapters if c.id == src_uri), None)
+            context |= {"title": home.title if home else self.settings.title}
             lists = self.env.get_template("koers/_goal_lists.html").make_module(context)
             self._parts[src_uri] = [lists.home(self.agenda.goals_of(t.id)) for t in self.agenda.themes]
         elif kind == "samenhang":

@@ -33,7 +33,8 @@ MKDOCS_YML: dict[str, Any] = {
               "features": ["navigation.indexes"]},
     "hooks": ["hooks/agenda.py"],
     "plugins": [{"search": {"lang": "nl"}}],
-    "markdown_extensions": ["attr_list", "footnotes", "md_in_html", "tables", {"toc": {"permalink": True}}],
+    "markdown_extensions": ["attr_list", {"footnotes": {"BACKLINK_TITLE": "Terug naar voetnoot %d in de tekst"}},
+                            "md_in_html", "tables", {"toc": {"permalink": True}}],
     "nav": ["index.md", "inleiding.md", {"Sociale Agenda": ["koers:themas"]}, "samenhang.md"],
     "extra": {"generator": False, "koers": {
         "municipality": "Teststad", "title": "Sociale Agenda Teststad", "period": "2020–2024",

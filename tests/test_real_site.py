@@ -75,6 +75,17 @@ def test_footnote_in_a_result_links_to_its_text(built) -> None:
     assert 'href="#fn:7"' in article and "Bemoeizorg: een vorm van" in article
 
 
+def test_the_site_speaks_dutch_where_mkdocs_and_material_would_not(built) -> None:
+    # The home page is headed by the agenda's title, not the nav's label; the 404 page and the
+    # footnotes' back links are in Dutch.
+    assert re.search(r"<h1[^>]*>Sociale Agenda Leiderdorp 2017–2021<", built.article(""))
+    not_found = built.html("404.html")
+    assert "Pagina niet gevonden" in not_found and "Not found" not in not_found
+    pages = [path.read_text("utf-8") for path in built.site.rglob("*.html")]
+    assert any('title="Terug naar voetnoot 1 in de tekst"' in page for page in pages)
+    assert not any("Jump back to footnote" in page for page in pages)
+
+
 def test_every_chapter_of_the_document_is_published(built) -> None:
     for path, heading in [("inleiding/", "Terugblik"), ("besturingsfilosofie/", "Right to challenge"),
                           ("visie-en-uitgangspunten/", "Het sociaal domein als piramide"),
