@@ -324,8 +324,9 @@ class Project:
         """
         months: dict[str, dict[str, Any]] = {}
         for entry in self.log_entries():
-            label = month_label(entry.commit.date)
-            months.setdefault(label, {"label": label, "entries": []})["entries"].append(entry)
+            month = entry.commit.date.astimezone(AMSTERDAM).strftime("%Y-%m")  # the anchor: stays put
+            months.setdefault(month, {"id": month, "label": month_label(entry.commit.date),
+                                      "entries": []})["entries"].append(entry)
         return list(months.values())
 
     # -- structure ---------------------------------------------------------------------------
