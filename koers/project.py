@@ -537,9 +537,9 @@ class Project:
     def _render_versions_body(self, kind: str, key: str, page_url: str) -> str:
         context = self.version_pages.context(kind, key)
 
-        def body(text: str, prefix: str, levels: int, source: str) -> Markup:
+        def body(text: str, prefix: str, top: int, source: str) -> Markup:
             return self.markdown.render(context["embed"](text, prefix, source) if "embed" in context else text,
-                                        prefix, levels)
+                                        prefix, top)
 
         return self.env.get_template(f"koers/{kind}.html").render(
             context, page_url=page_url, vocab=self.settings.vocabulary, md=body,

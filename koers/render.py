@@ -157,6 +157,7 @@ def make_environment(templates_dir: Path) -> Environment:
 
 _ID = re.compile(r'\bid="([^"]+)"')
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])")
+_HEADING_LEVEL = re.compile(r"<h([1-6])(?=[\s>])")
 _LOCAL_HREF = re.compile(r'\bhref="#([^"]+)"')
 
 
@@ -173,18 +174,21 @@ class MarkdownRenderer:
         self._md = markdown.Markdown(extensions=extensions, extension_configs=configs)
         self._converted: dict[str, tuple[str, frozenset[str]]] = {}
 
-    def render(self, text: str, prefix: str, levels: int = 0) -> Markup:
-        """`text` as HTML, its ids prefixed with `prefix` and its headings `levels` deeper (at most h6)."""
+    def render(self, text: str, prefix: str, top: int = 0) -> Markup:
+        """`text` as HTML, its ids prefixed with `prefix` and, with `top`, its headings moved so
+        the highest is an h`top` (the rest keep their distance to it, down to h6)."""
         # Most bodies are the same in every version of the agenda, and one body shows under
         # several prefixes (a goal in each version document): each text is converted once.
         if text not in self._converted:
             html = str(sanitize(self._md.reset().convert(text)))
             self._converted[text] = html, frozenset(_ID.findall(html))
         html, own = self._converted[text]
-        if levels and "<h" in html:
+        if top and (levels := [int(level) for level in _HEADING_LEVEL.findall(html)]):
             # After Markdown, so every kind of heading moves: "#", a line of "=" or "-" under the
-            # text, and HTML (the sanitiser has left only real tags).
-            html = _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + levels)}", html)
+            # text, and HTML (the sanitiser has left only real tags). From the highest the text
+            # has, so a narrative whose sections are "##" does not skip a level.
+            shift = top - min(levels)
+            html = _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{max(1, min(6, int(m.group(2)) + shift))}", html)
         if not own:
             return Markup(html)
         # `prefix` is a slug chosen by Koers (never contributed text), so the sanitised HTML stays safe.

@@ -133,6 +133,16 @@ def test_every_kind_of_heading_moves_below_the_version_documents_own(tmp_path: P
         assert re.search(rf"<h{level}[^>]*>{title}", article), title
 
 
+def test_a_narrative_whose_sections_are_h2_skips_no_level_in_the_version_document(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.write("goals/meer-woningen.md", goal_file("Meer woningen", "wonen", "meer", 2, ["x."], body=(
+        "## Aanpak\n\nTekst.\n\n### Eerste stap\n\nMeer.\n")))
+    site.write("content/themas/wonen.md", theme_file("Wonen", "Iedereen woont prettig.", 1, "## Betaalbaar\n\nX.\n"))
+    article = site.build().article("versies/werkversie/")
+    assert re.search(r'<h3 id="doel-meer-woningen">.*?<h4[^>]*>Aanpak.*?<h5[^>]*>Eerste stap', article, re.S)
+    assert re.search(r'<h2 id="thema-wonen"[^>]*>.*?<h3[^>]*>Betaalbaar', article, re.S)
+
+
 def test_comparison_summarises_and_redlines_each_change(versioned) -> None:
     _, built = versioned
     article = built.article("vergelijk/concept/vastgesteld/")
