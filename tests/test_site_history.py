@@ -152,6 +152,16 @@ def test_author_names_and_messages_are_text_never_markup(story) -> None:
     assert "<p>&lt;img src=x onerror=alert(1)&gt;</p>" in article
 
 
+def test_a_change_is_announced_once_to_screen_readers(story) -> None:
+    # A visible tag ("toegevoegd", "relatie verwijderd") already says it; a hidden prefix too
+    # would be read twice. Words changed inside a sentence have no tag, so they keep the prefix.
+    _, built = story
+    pages = "".join(path.read_text("utf-8") for path in built.site.rglob("*.html"))
+    assert re.search(r'<span class="koers-tag">(relatie )?toegevoegd</span> <ins>[^<]', pages)
+    assert not re.search(r'koers-tag">[^<]*</span> <(ins|del)><span class="koers-sr">', pages)
+    assert '<ins><span class="koers-sr">toegevoegd: </span>' in pages
+
+
 def test_history_follows_renames(story) -> None:
     _, built = story
     article = built.article("doelen/meer-betaalbare-woningen/")
@@ -187,6 +197,9 @@ def test_site_wide_change_log_groups_content_commits_by_month(story) -> None:
     article = built.article("wijzigingen/")
     months = re.findall(r"<h2[^>]*>(.*?)<a class=\"headerlink\"", article)
     assert months == ["Juni 2019", "Mei 2019", "Maart 2018", "Januari 2018", "September 2017", "Juni 2017"]
+    # Anchors by date, so a link to a month keeps pointing at it when newer months come.
+    assert re.findall(r'<h2 id="maand-([^"]+)"', article) == [
+        "2019-06", "2019-05", "2018-03", "2018-01", "2017-09", "2017-06"]
     assert "Leg uit wat deze repository is" not in article  # touches no content
     removed = article[article.index("Schrap twee doelen"):article.index("Wijzigingsvoorstel #12")]
     assert "Minder inwoners zijn eenzaam <span class=\"koers-tag\">verwijderd</span>" in removed
