@@ -23,6 +23,8 @@ MAX_YAML_NODES = 20_000
 
 Path_ = tuple[str | int, ...]
 _FENCE = re.compile(r"^---[ \t]*$")
+# What YAML refuses to read (it allows tab, newline and the printable characters).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 
 @dataclass
@@ -98,6 +100,10 @@ def parse_document(path: str, raw: bytes, *,
 
 def parse_yaml(path: str, text: str, *, first_line: int = 1) -> tuple[Any, dict[Path_, int], list[Problem]]:
     """Safely parse YAML, returning the data and the line of every key and item."""
+    if control := _CONTROL.search(text):
+        line = first_line + text.count("\n", 0, control.start())
+        return None, {}, [Problem(path, line, f"invisible control character U+{ord(control.group()):04X} in the "
+                                  "text (often pasted from a word processor); retype the line without it")]
     for number, line in enumerate(text.split("\n"), start=first_line):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:

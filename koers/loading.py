@@ -96,23 +96,31 @@ def load_agenda(files: Mapping[str, bytes], layout: Layout = Layout()) -> tuple[
     theme_ids = sorted(theme_docs)
     goal_ids = sorted(goal_docs)
 
+    # Files that exist but could not be read have their own errors; pointing at them is no
+    # second mistake.
+    unreadable_themes = {_stem(p) for p in files if layout.is_theme(p)} - theme_docs.keys()
+    unreadable_goals = {_stem(p) for p in files if layout.is_goal(p)} - goal_docs.keys()
     for goal in goals:
         doc = goal_docs[goal.id]
-        if goal.theme not in theme_docs:
+        if goal.theme not in theme_docs and goal.theme not in unreadable_themes:
             problems.append(Problem(doc.path, doc.line("theme"), f"'theme' is '{goal.theme}', but there is "
                                     f"no theme with that id{did_you_mean(goal.theme, theme_ids)}; themes: "
                                     f"{', '.join(theme_ids) or 'none yet'}"))
-        problems += _check_relations(goal, doc, goal_ids, goal_docs)
+        problems += _check_relations(goal, doc, goal_ids, goal_docs, unreadable_goals)
     problems += _check_relations_unique(goals, goal_docs)
     chapters, found = _chapters(files, layout)
     problems += found
     problems += _check_orders(themes, theme_docs, lambda t: "", "theme")
     problems += _check_orders(goals, goal_docs, lambda g: g.theme, "goal")
     if goal_docs:
-        used = {d.data.get("theme") for d in goal_docs.values()}
+        used = {theme for d in goal_docs.values() if isinstance(theme := d.data.get("theme"), str)}
         problems += [Problem(t.source, None, f"theme '{t.id}' has no goals yet", "warning")
                      for t in themes if t.id not in used]
     return Agenda(themes, goals, chapters), problems
+
+
+def _stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1].removesuffix(".md")
 
 
 def _documents(files: Mapping[str, bytes], wanted, kind: str,
@@ -124,7 +132,7 @@ def _documents(files: Mapping[str, bytes], wanted, kind: str,
     for path in sorted(files):
         if not wanted(path):
             continue
-        stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+        stem = _stem(path)
         if not ID_PATTERN.match(stem):
             problems.append(Problem(path, None, f"the file name '{stem}.md' is not a valid {kind} id: use "
                                     f"lowercase letters, digits and hyphens only, e.g. '{slugify(stem) or kind}.md'"))
@@ -182,7 +190,8 @@ def _goal(goal_id: str, doc: Document) -> Goal:
                 relations, doc.body.strip(), doc.path)
 
 
-def _check_relations(goal: Goal, doc: Document, goal_ids: list[str], docs: dict[str, Document]) -> list[Problem]:
+def _check_relations(goal: Goal, doc: Document, goal_ids: list[str], docs: dict[str, Document],
+                     unreadable: set[str]) -> list[Problem]:
     problems = []
     seen: set[str] = set()
     for index, relation in enumerate(goal.relations):
@@ -193,7 +202,7 @@ def _check_relations(goal: Goal, doc: Document, goal_ids: list[str], docs: dict[
         elif relation.goal in seen:
             problems.append(Problem(doc.path, line, f"'relations' item {index + 1}: the relation with "
                                     f"'{relation.goal}' is listed twice; remove one"))
-        elif relation.goal not in docs:
+        elif relation.goal not in docs and relation.goal not in unreadable:
             problems.append(Problem(doc.path, line, f"'relations' item {index + 1}: there is no goal "
                                     f"'{relation.goal}'{did_you_mean(relation.goal, goal_ids)}"))
         seen.add(relation.goal)

@@ -122,6 +122,21 @@ CASES = [
     ("unclosed-script", {"content/inleiding.md": fm("title: Inleiding", body="\n<script>\nalert(1)\n")},
      ["content/inleiding.md, line 5: the HTML block '<script>' that starts here is never closed, so it would "
       "swallow everything the page shows after this text; add '</script>' where the block should end"]),
+    ("control-character", {"goals/meer-woningen.md": fm("title: Meer\x0bwoningen", *VALID_LINES[1:])},
+     ["goals/meer-woningen.md, line 2: invisible control character U+000B in the text (often pasted from a word "
+      "processor); retype the line without it"]),
+    ("theme-as-list", {"goals/meer-woningen.md": fm("title: x", "theme:", "  - wonen", *VALID_LINES[2:])},
+     ["goals/meer-woningen.md, line 3: 'theme' must be a text (got a list) (put the text between quotes)"]),
+    # A file that cannot be read is one mistake: the goals relating to it, or the goals of an
+    # unreadable theme, are not reported as well.
+    ("unreadable-goal-is-one-problem", {
+        "goals/meer-woningen.md": fm("title: Meer: woningen", *VALID_LINES[1:]),
+        "goals/minder-dakloosheid.md": goal_file("Minder", "wonen", "minder", 2, ["x."], [("meer-woningen", "m")])},
+     ["goals/meer-woningen.md, line 2: YAML syntax error, column 12: mapping values are not allowed here "
+      "(a text containing ': ' must be put between quotes)"]),
+    ("unreadable-theme-is-one-problem", {"content/themas/wonen.md": "---\ntitle: Wonen: x\nopgave: y\norder: 1\n---\n"},
+     ["content/themas/wonen.md, line 2: YAML syntax error, column 13: mapping values are not allowed here "
+      "(a text containing ': ' must be put between quotes)"]),
     ("chapter-without-front-matter", {"content/inleiding.md": "# Inleiding\n"},
      ["content/inleiding.md, line 1: missing front matter: start the file with a line '---', then the fields "
       "('title: …'), then another line '---'"]),
