@@ -111,7 +111,8 @@ def parse_yaml(path: str, text: str, *, first_line: int = 1) -> tuple[Any, dict[
                                       "YAML must be indented with spaces")]
     known = _parse_well_formed(text, first_line)
     if known is not None:
-        return known[0], known[1], []
+        data, where, twice = known
+        return (None, {}, _written_twice(path, twice)) if twice else (data, where, [])
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -146,24 +147,38 @@ def parse_yaml(path: str, text: str, *, first_line: int = 1) -> tuple[Any, dict[
     finally:
         loader.dispose()
     where = {(): first_line}
-    _record_lines(node, (), where, first_line)
-    return data, where, []
+    twice: list[tuple[Path_, int, int]] = []
+    _record_lines(node, (), where, first_line, twice)
+    return (None, {}, _written_twice(path, twice)) if twice else (data, where, [])
+
+
+def _written_twice(path: str, twice: list[tuple[Path_, int, int]] | tuple[tuple[Path_, int, int], ...]
+                   ) -> list[Problem]:
+    """YAML keeps only the last of two equal keys, so the first value (six results) would be lost."""
+    from .schema import field_name
+
+    return [Problem(path, second, f"{field_name(where)} is written twice (lines {first} and {second}); YAML "
+                    "keeps only the last one, so remove one or put everything under one of them")
+            for where, first, second in twice]
 
 
 # The history and every version of the agenda read mostly the same file texts again; the
 # answer for a text never changes. Callers share it, so they must not change it either.
 @lru_cache(maxsize=1 << 14)
-def _parse_well_formed(text: str, first_line: int) -> tuple[Any, dict[Path_, int]] | None:
-    """The data and lines of well-formed YAML (the fast path), or None for the careful one."""
+def _parse_well_formed(text: str, first_line: int
+                       ) -> tuple[Any, dict[Path_, int], tuple[tuple[Path_, int, int], ...]] | None:
+    """The data, the lines and the keys written twice of well-formed YAML (the fast path), or
+    None for the careful one."""
     fast = _parse_fast(text)
     if fast is None:
         return None
     node, data = fast
     if node is None:
-        return {}, {}
+        return {}, {}, ()
     where: dict[Path_, int] = {(): first_line}
-    _record_lines(node, (), where, first_line)
-    return data, where
+    twice: list[tuple[Path_, int, int]] = []
+    _record_lines(node, (), where, first_line, twice)
+    return data, where, tuple(twice)
 
 
 def _parse_fast(text: str) -> tuple[yaml.Node | None, Any] | None:
@@ -249,15 +264,20 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int]) -> i
     return size
 
 
-def _record_lines(node: yaml.Node, at: Path_, where: dict[Path_, int], first_line: int) -> None:
+def _record_lines(node: yaml.Node, at: Path_, where: dict[Path_, int], first_line: int,
+                  twice: list[tuple[Path_, int, int]]) -> None:
+    """Record the line of every key and item in `where`, and each key a mapping has twice in `twice`."""
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
                 path = (*at, key_node.value)
-                where.setdefault(path, first_line + key_node.start_mark.line)
-                _record_lines(value_node, path, where, first_line)
+                line = first_line + key_node.start_mark.line
+                if path in where:
+                    twice.append((path, where[path], line))
+                where.setdefault(path, line)
+                _record_lines(value_node, path, where, first_line, twice)
     elif isinstance(node, yaml.SequenceNode):
         for index, child in enumerate(node.value):
             path = (*at, index)
             where.setdefault(path, first_line + child.start_mark.line)
-            _record_lines(child, path, where, first_line)
+            _record_lines(child, path, where, first_line, twice)

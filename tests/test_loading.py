@@ -122,6 +122,14 @@ CASES = [
     ("unclosed-script", {"content/inleiding.md": fm("title: Inleiding", body="\n<script>\nalert(1)\n")},
      ["content/inleiding.md, line 5: the HTML block '<script>' that starts here is never closed, so it would "
       "swallow everything the page shows after this text; add '</script>' where the block should end"]),
+    # YAML keeps the last of two equal keys: the first block of results would vanish unseen.
+    ("field-twice", {"goals/meer-woningen.md": fm(*VALID_LINES, "results:", "  - nog een.")},
+     ["goals/meer-woningen.md, line 8: 'results' is written twice (lines 6 and 8); YAML keeps only the last one, "
+      "so remove one or put everything under one of them"]),
+    ("nested-field-twice", {"goals/meer-woningen.md": fm(*VALID_LINES, "relations:", "  - goal: minder-dakloosheid",
+                                                         "    note: a", "    note: b")},
+     ["goals/meer-woningen.md, line 11: 'relations' item 1, 'note' is written twice (lines 10 and 11); YAML keeps "
+      "only the last one, so remove one or put everything under one of them"]),
     ("control-character", {"goals/meer-woningen.md": fm("title: Meer\x0bwoningen", *VALID_LINES[1:])},
      ["goals/meer-woningen.md, line 2: invisible control character U+000B in the text (often pasted from a word "
       "processor); retype the line without it"]),
