@@ -9,9 +9,12 @@ from typing import Any
 
 import yaml
 
+from .history import find_repository
 from .loading import load_agenda, read_worktree
+from .planning import check_planning_file
 from .problems import ContentError, errors_in
 from .settings import Settings, read_settings
+from .versions import check_versions_file
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -45,6 +48,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 1
     agenda, problems = load_agenda(read_worktree(root, settings.layout), settings.layout)
+    repository = find_repository(root)
+    # What the build reads besides the agenda, so a green check means a green build.
+    problems += [*check_versions_file(root, repository.toplevel if repository else None), *check_planning_file(root)]
     for problem in problems:
         label = "fout" if problem.severity == "error" else "let op"
         print(f"{label}: {problem}", file=sys.stderr)
@@ -64,8 +70,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     """Print the comparison of two versions as Markdown (for a pull-request comment)."""
     from .compare import compare_agendas, render_markdown
-    from .history import find_repository
-    from .loading import load_agenda, read_worktree
     from .versions import (
         VERSIONS_FILE,
         load_declared,

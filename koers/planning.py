@@ -34,6 +34,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from .frontmatter import dates_as_text, decode, line_at, parse_yaml
@@ -165,6 +166,12 @@ def parse_planning(raw: bytes, path: str = PLANNING_FILE) -> tuple[list[Phase], 
     problems += _check_dates(path, data, line_of)
     problems += _check_order(path, data, phases, line_of)
     return phases, _in_file_order(problems)
+
+
+def check_planning_file(root: Path) -> list[Problem]:
+    """The problems of the project's content/planning.yml (none without one)."""
+    path = root / PLANNING_FILE
+    return parse_planning(path.read_bytes())[1] if path.is_file() else []
 
 
 def timeline(phases: list[Phase], versions: list[Version]) -> list[TimelineItem]:

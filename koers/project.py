@@ -25,7 +25,7 @@ from .history import History, Repository, find_repository, path_in_repository, r
 from .loading import Layout, load_agenda, raise_for_errors, read_worktree
 from .model import Agenda, Goal
 from .pagehistory import ChangeLog, LogEntry, PageHistory
-from .planning import PLANNING_FILE, Phase, parse_planning, timeline
+from .planning import PLANNING_FILE, Phase, check_planning_file, parse_planning, timeline
 from .problems import ContentError, Problem
 from .render import AMSTERDAM, MarkdownRenderer, make_environment, month_label, sanitize
 from .settings import Settings
@@ -50,6 +50,7 @@ from .versionpages import VERSIES_SRC, VersionPages, version_url
 from .versions import (
     VERSIONS_FILE,
     VersionSet,
+    check_versions_file,
     parse_versions,
     read_agendas,
     renames_between,
@@ -135,9 +136,17 @@ class Project:
         self.locate()
         with ThreadPoolExecutor(max_workers=1) as pool:
             reading = pool.submit(self.read_changelog)
-            self.load()
+            try:
+                self.load()
+            except ContentError as error:  # report versions.yml and planning.yml too: all at once
+                toplevel = self.repository.toplevel if self.repository else None
+                raise ContentError([*error.problems, *check_versions_file(self.root, toplevel),
+                                    *check_planning_file(self.root)]) from None
             self._check_complete(self.repository is not None and self.repository.shallow)
-            version_warnings = self.load_versions()
+            try:
+                version_warnings = self.load_versions()
+            except ContentError as error:
+                raise ContentError([*error.problems, *check_planning_file(self.root)]) from None
             if not reading.done():
                 # Git is still writing the log (at 4000 goals for seconds): make the open data
                 # and the diagram, which need no history, instead of waiting.

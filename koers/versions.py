@@ -125,6 +125,19 @@ def resolve_refs(toplevel: Path, versions: list[Version], raw: bytes,
     return resolved, problems
 
 
+def check_versions_file(root: Path, toplevel: Path | None) -> list[Problem]:
+    """The problems of the project's content/versions.yml (none without one); its refs are
+    checked against git when there is a repository (`toplevel`)."""
+    path = root / VERSIONS_FILE
+    if not path.is_file():
+        return []
+    raw = path.read_bytes()
+    declared, problems = parse_versions(raw)
+    if not problems and toplevel is not None:
+        _, problems = resolve_refs(toplevel, declared, raw)
+    return problems
+
+
 def read_agendas(toplevel: Path, versions: list[Version], layout: Layout) -> tuple[dict[str, Agenda], list[Problem]]:
     """The agenda at each version's commit: one ls-tree per version, one cat-file for all."""
     trees: dict[str, dict[str, str]] = {}

@@ -309,6 +309,24 @@ def test_bad_versions_file_is_reported_with_line_and_fix(text: str, expected: li
     assert [str(p) for p in problems] == expected
 
 
+def test_koers_check_and_the_build_report_the_agenda_versions_and_planning_at_once(tmp_path: Path) -> None:
+    # A green `koers check` (the first step of every pull request) must mean a green build.
+    site = AgendaSite(tmp_path)
+    site.write("goals/meer-woningen.md", goal_file("Meer woningen", "wonen", "more", 2, ["x."]))
+    site.write("content/versions.yml", "- id: eerste\n  title: Eerste\n  date: 2017-6-26\n  status: concept\n"
+               "  ref: v1\n")
+    site.write("content/planning.yml", "- title: Start\n  date: 2017-01-01\n  status: klaar\n")
+    GitRepo(tmp_path).commit("Begin", date="2020-01-10T10:00:00+01:00")
+    expected = ["goals/meer-woningen.md, line 4: 'direction' must be one of",
+                "content/versions.yml, line 3: entry 1, 'date' must be a date", "content/planning.yml, line 3: "
+                "entry 1, 'status' must be one of"]
+    check = subprocess.run([sys.executable, "-m", "koers.cli", "check"], cwd=tmp_path, capture_output=True, text=True)
+    assert check.returncode == 1
+    assert all(message in check.stderr for message in expected), check.stderr
+    built = site.build_fails(expected[0])
+    assert all(message in built.output for message in expected), built.output
+
+
 def test_an_unknown_ref_fails_the_build(versioned, tmp_path: Path) -> None:
     site, _ = versioned
     versions, problems = parse_versions(raw(VERSIONS.replace("v-vastgesteld", "v-bestaat-niet")))
