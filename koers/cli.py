@@ -99,7 +99,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
     path = path_between(declared, old, new)  # the same renames as the site's comparison
     agendas, _ = read_agendas(toplevel, [v for v in path if not v.working], layout)
     if new.working:
-        agendas[new.id], _ = load_agenda(read_worktree(root, layout), layout)
+        agendas[new.id], problems = load_agenda(read_worktree(root, layout), layout)
+        if errors := errors_in(problems):  # a comparison with half a werkversie would mislead
+            for problem in errors:
+                print(f"fout: {problem}", file=sys.stderr)
+            print("koers diff: the werkversie has errors; fix them first ('make check')", file=sys.stderr)
+            return 1
     document = settings.document
     renames = renames_between(toplevel, path, agendas, layout)[(old.id, new.id)]
     comparison = compare_agendas(agendas[old.id].in_document(document), agendas[new.id].in_document(document),

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .frontmatter import dates_as_text, line_at, parse_yaml
+from .frontmatter import dates_as_text, decode, line_at, parse_yaml
 from .history import GitError, read_blobs, run_git
 from .loading import Layout, load_agenda
 from .model import Agenda
@@ -73,12 +73,17 @@ def working_version(today: dt.date | None = None) -> Version:
 
 def parse_versions(raw: bytes, path: str = VERSIONS_FILE) -> tuple[list[Version], list[Problem]]:
     """Validate versions.yml (schema, unique ids, date order); refs are checked by `resolve_refs`."""
-    text = raw.decode("utf-8", "replace").removeprefix("\ufeff")
+    text, problems = decode(path, raw)
+    if text is None:
+        return [], problems
     data, lines, problems = parse_yaml(path, text)
     if problems:
         return [], problems
     if data is None or data == {}:
         return [], []
+    if not isinstance(data, list):
+        return [], [Problem(path, 1, "the file must be a list of versions, oldest first, each starting with "
+                            "'- id: …' (see koers/schemas/versions.schema.json)")]
     line_of = partial(line_at, lines)
     data = dates_as_text(data)
     problems = validate(path, data, "versions", line_of)
@@ -239,7 +244,9 @@ def path_between(declared: Sequence[Version], old: Version, new: Version) -> lis
 
 
 def version_for(spec: str, declared: list[Version], toplevel: Path) -> Version:
-    """A version id from versions.yml, or any git tag, branch or commit, as a Version."""
+    """A version id from versions.yml, "werkversie", or any git tag, branch or commit, as a Version."""
+    if spec == WORKING:
+        return working_version()
     for version in declared:
         if version.id == spec:
             return version

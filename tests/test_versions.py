@@ -279,6 +279,21 @@ def test_koers_diff_prints_the_comparison_as_markdown(versioned) -> None:
     working = subprocess.run([sys.executable, "-m", "koers.cli", "diff", "v-vastgesteld"], cwd=site.root,
                              capture_output=True, text=True, check=True).stdout
     assert "→ de werkversie" in working and "Gezondheid" in working
+    named = subprocess.run([sys.executable, "-m", "koers.cli", "diff", "vastgesteld", "werkversie"], cwd=site.root,
+                           capture_output=True, text=True, check=True).stdout
+    assert named.startswith("## Vergelijking: Vastgesteld door de gemeenteraad (vastgesteld) → de werkversie")
+
+
+def test_koers_diff_refuses_a_werkversie_with_errors(tmp_path: Path) -> None:
+    # Half a werkversie would read as goals and results removed.
+    site = AgendaSite(tmp_path)
+    GitRepo(tmp_path).commit("Begin", date="2020-01-10T10:00:00+01:00")
+    site.write("goals/meer-woningen.md", "---\ntitle: Meer: woningen\n---\n")
+    run = subprocess.run([sys.executable, "-m", "koers.cli", "diff", "HEAD"], cwd=tmp_path, capture_output=True,
+                         text=True)
+    assert run.returncode == 1 and run.stdout == ""
+    assert "fout: goals/meer-woningen.md, line 2: YAML syntax error" in run.stderr
+    assert "koers diff: the werkversie has errors; fix them first ('make check')" in run.stderr
 
 
 def raw(text: str) -> bytes:
@@ -300,6 +315,9 @@ VERSION_CASES = [
       "ingetrokken (got 'aangenomen')"]),
     ("missing-ref", VERSIONS.replace("  ref: v-concept\n", ""),
      ["content/versions.yml, line 1: missing required field 'ref'; add a line 'ref: …'"]),
+    ("one-version-without-a-dash", "id: concept\ntitle: Concept\n",
+     ["content/versions.yml, line 1: the file must be a list of versions, oldest first, each starting with "
+      "'- id: …' (see koers/schemas/versions.schema.json)"]),
 ]
 
 
@@ -325,6 +343,12 @@ def test_koers_check_and_the_build_report_the_agenda_versions_and_planning_at_on
     assert all(message in check.stderr for message in expected), check.stderr
     built = site.build_fails(expected[0])
     assert all(message in built.output for message in expected), built.output
+
+
+def test_a_versions_file_that_is_not_utf8_is_reported() -> None:
+    _, problems = parse_versions(VERSIONS.replace("Concept", "Café").encode("latin-1"))
+    assert [str(p) for p in problems] == ["content/versions.yml, line 2: the file is not UTF-8 text (byte 0xe9); "
+                                          "save it with the encoding UTF-8"]
 
 
 def test_an_unknown_ref_fails_the_build(versioned, tmp_path: Path) -> None:
