@@ -46,9 +46,24 @@ class Layout:
     def wanted(self, path: str) -> bool:
         return self.is_theme(path) or self.is_goal(path) or self.is_chapter(path)
 
+    def misnamed(self, path: str) -> str | None:
+        """The kind ("goal", "theme") of a file that is meant as one but not named '….md', or None.
+
+        Everything in the goals folder is a goal; the themes folder may hold images, so there
+        only what reads as text ('x', 'x.MD', 'x.markdown', 'x.txt') is a misnamed theme.
+        """
+        name = path.rsplit("/", 1)[-1]
+        if self.wanted(path) or name.startswith("."):
+            return None
+        if path.startswith(self.goals_dir + "/"):
+            return "goal"
+        suffix = name.rpartition(".")[2].lower() if "." in name else ""
+        return "theme" if path.startswith(self.themes_dir + "/") and suffix in ("", "md", "markdown", "txt") else None
+
 
 def read_worktree(root: Path, layout: Layout = Layout()) -> dict[str, bytes]:
-    """The theme, goal and chapter files of a working tree, as repository path → bytes."""
+    """The theme, goal and chapter files of a working tree, as repository path → bytes, and the
+    files meant as goals or themes but misnamed (see `Layout.misnamed`), which `load_agenda` reports."""
     files: dict[str, bytes] = {}
     folders = sorted({layout.themes_dir, layout.goals_dir, layout.docs_dir})
     for folder in folders:
@@ -64,6 +79,8 @@ def read_worktree(root: Path, layout: Layout = Layout()) -> dict[str, bytes]:
                 path = full.relative_to(root).as_posix()
                 if not name.startswith(".") and layout.wanted(path):
                     files[path] = full.read_bytes()
+                elif layout.misnamed(path):
+                    files[path] = b""
     return files
 
 
@@ -84,6 +101,11 @@ def slugify(text: str) -> str:
 def load_agenda(files: Mapping[str, bytes], layout: Layout = Layout()) -> tuple[Agenda, list[Problem]]:
     """Validate all theme and goal files; return what is valid and every problem found."""
     problems: list[Problem] = []
+    for path in files:
+        if kind := layout.misnamed(path):
+            stem = path.rsplit("/", 1)[-1].rpartition(".")[0] or path.rsplit("/", 1)[-1]
+            problems.append(Problem(path, None, f"a {kind} file must be named '<id>.md', or it is left out; "
+                                    f"rename it to '{slugify(stem) or kind}.md'"))
     theme_docs, theme_errors = _documents(files, layout.is_theme, "theme", problems)
     goal_docs, goal_errors = _documents(files, layout.is_goal, "goal", problems)
     if not any(layout.is_goal(p) for p in files):

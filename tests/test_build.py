@@ -298,6 +298,11 @@ def test_colours_and_logo_are_settings(tmp_path: Path) -> None:
      "give each goal its own number"),
     ("goals/meer-woningen.md", "---\ntitle: Meer woningen\ntheme: wonen\norder: 2\nresults: []\n---\n",
      "goals/meer-woningen.md, line 2: missing required field 'direction'; add a line 'direction: …'"),
+    # Saved without '.md' (GitHub's editor adds none): the goal would be left out without a word.
+    ("goals/meer-groen", goal_file("Meer groen", "wonen", "meer", 3, ["x."]),
+     "goals/meer-groen: a goal file must be named '<id>.md', or it is left out; rename it to 'meer-groen.md'"),
+    ("content/themas/zorg.markdown", "---\ntitle: Zorg\nopgave: Zorg dichtbij.\norder: 3\n---\n",
+     "content/themas/zorg.markdown: a theme file must be named '<id>.md', or it is left out; rename it to 'zorg.md'"),
 ])
 def test_bad_content_fails_the_build_naming_file_and_field(tmp_path: Path, path: str, text: str,
                                                            message: str) -> None:
