@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import jinja2
 
 from .model import Agenda, Goal, Theme
+from .settings import Vocabulary
 
 TEMPLATE = "relaties.svg"
 FONT = "system-ui, sans-serif"
@@ -159,15 +160,15 @@ class Wiring:
     dot_radius: str
 
 
-def draw_relations(agenda: Agenda, env: jinja2.Environment, *,
-                   title: str = "Samenhang tussen doelen en thema's") -> Diagram:
-    """Draw the themes, their goals and the relations between goals as one SVG."""
+def draw_relations(agenda: Agenda, env: jinja2.Environment, *, title: str = "Samenhang tussen doelen en thema's",
+                   vocab: Vocabulary = Vocabulary()) -> Diagram:
+    """Draw the themes, their goals and the relations between goals as one SVG, in `vocab`'s words."""
     by_theme: dict[str, list[Goal]] = {theme.id: [] for theme in agenda.themes}
     for goal in agenda.goals:
         if goal.theme in by_theme:  # a goal of an unknown theme has no band to sit in
             by_theme[goal.theme].append(goal)
 
-    legend_lines = _wrap("Een boog verbindt twee doelen die met elkaar samenhangen.",
+    legend_lines = _wrap(f"Een boog verbindt twee {vocab.item.plural} die met elkaar samenhangen.",
                          LEGEND_SIZE, WIDTH - 2 * MARGIN - 30)
     y = MARGIN + 2
     legend_h = len(legend_lines) * (LEGEND_SIZE + 4)
@@ -182,14 +183,14 @@ def draw_relations(agenda: Agenda, env: jinja2.Environment, *,
     labels: dict[str, str] = {}
     swatch_of: dict[str, Swatch] = {}
     for t, theme in enumerate(agenda.themes, start=1):
-        band, y = _band(theme, t, by_theme[theme.id], y, place, labels, swatch_of)
+        band, y = _band(theme, t, by_theme[theme.id], y, place, labels, swatch_of, vocab.item.plural)
         bands.append(band)
         y += BAND_GAP
     height = math.ceil(y - BAND_GAP + MARGIN) if bands else math.ceil(y + MARGIN)
 
     pairs = _pairs(agenda, place)
     wiring = _wire(pairs, place, labels, swatch_of)
-    description = _describe(agenda, by_theme, pairs, labels)
+    description = _describe(agenda, by_theme, pairs, labels, vocab)
     svg = env.get_template(TEMPLATE).render(
         width=WIDTH, height=height, title=title, description=description, font=FONT,
         paper=PAPER, text=TEXT, muted=MUTED, legend=legend, legend_icon=legend_icon, legend_ends=legend_ends,
@@ -201,8 +202,8 @@ def draw_relations(agenda: Agenda, env: jinja2.Environment, *,
 
 def _band(theme: Theme, number: int, goals: Sequence[Goal], top: float,
           place: dict[str, tuple[float, float, int]], labels: dict[str, str],
-          swatch_of: dict[str, Swatch]) -> tuple[Band, float]:
-    """Lay out one theme band from `top`; returns it and its bottom."""
+          swatch_of: dict[str, Swatch], items: str = "doelen") -> tuple[Band, float]:
+    """Lay out one theme band from `top`; returns it and its bottom (`items`: what goals are called)."""
     swatch = PALETTE[(number - 1) % len(PALETTE)]
     x = MARGIN
     text_x = x + 12
@@ -239,7 +240,7 @@ def _band(theme: Theme, number: int, goals: Sequence[Goal], top: float,
         y += h + BOX_GAP
     empty = None
     if not goals:
-        empty = Line.at(box_x + 4, y + TITLE_SIZE, "nog geen doelen")
+        empty = Line.at(box_x + 4, y + TITLE_SIZE, f"nog geen {items}")
         y += TITLE_LINE + BOX_GAP
     bottom = y - BOX_GAP + BAND_PAD
     band = Band(
@@ -382,15 +383,17 @@ class _Skyline:
 
 
 def _describe(agenda: Agenda, by_theme: dict[str, list[Goal]], pairs: list[tuple[Goal, Goal]],
-              labels: dict[str, str]) -> str:
+              labels: dict[str, str], vocab: Vocabulary) -> str:
     """A one-paragraph text alternative: the counts and the most connected goals."""
     themes = len(agenda.themes)
     goals = sum(len(goals) for goals in by_theme.values())
-    text = (f"Diagram van {_count(themes, 'thema', 'thema’s')} met {_count(goals, 'doel', 'doelen')} en "
-            f"{_count(len(pairs), 'relatie', 'relaties')} tussen doelen.")
+    group, item = vocab.group, vocab.item
+    text = (f"Diagram van {_count(themes, group.singular, group.plural)} met "
+            f"{_count(goals, item.singular, item.plural)} en {_count(len(pairs), 'relatie', 'relaties')} tussen "
+            f"{item.plural}.")
     if goals:
-        text += (" Per thema staan de doelen als genummerde vakken onder elkaar"
-                 + ("; een boog rechts verbindt twee doelen die samenhangen." if pairs else "."))
+        text += (f" Per {group.singular} staan de {item.plural} als genummerde vakken onder elkaar"
+                 + (f"; een boog rechts verbindt twee {item.plural} die samenhangen." if pairs else "."))
     degree: dict[str, int] = {}
     for upper, lower in pairs:
         degree[upper.id] = degree.get(upper.id, 0) + 1

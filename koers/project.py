@@ -32,7 +32,6 @@ from .settings import Settings
 from .site import (
     AGENDA_CSV,
     AGENDA_JSON,
-    CSV_COLUMNS,
     DIAGRAM,
     FEED,
     OPEN_DATA_SRC,
@@ -43,6 +42,7 @@ from .site import (
     SiteMap,
     agenda_csv,
     agenda_json,
+    csv_columns,
     expand_nav,
     generated_pages,
 )
@@ -446,7 +446,7 @@ class Project:
             context |= {"items": timeline(self.phases or [], self.version_pages.versions.versions),
                         "municipality": self.settings.municipality, "version_url": version_url}
         elif kind == "opendata":
-            context |= {"csv_fields": list(CSV_COLUMNS.items())}
+            context |= {"csv_fields": list(csv_columns(self.settings.vocabulary).items())}
         elif kind == "wijzigingen":
             context |= {"months": self.site_log(), "history_state": self.changelog.state if self.changelog
                         else "unavailable", "feed": bool(self.settings.site_url)}
@@ -583,7 +583,7 @@ class Project:
         if self._diagram is None:
             vocab = self.settings.vocabulary
             self._diagram = draw_relations(self.agenda, self.env, title=f"Samenhang tussen {vocab.item.plural} "
-                                                                        f"en {vocab.group.plural}")
+                                                                        f"en {vocab.group.plural}", vocab=vocab)
         return self._diagram
 
     def matrix(self) -> list[dict[str, Any]]:

@@ -36,6 +36,27 @@ class Term:
         """With its demonstrative: "dit thema", "deze opgave"."""
         return f"{'dit' if self.article == 'het' else 'deze'} {self.singular}"
 
+    @property
+    def that(self) -> str:
+        """"dat thema", "die opgave"."""
+        return f"{self.relative} {self.singular}"
+
+    @property
+    def relative(self) -> str:
+        """The relative pronoun: "een thema dat …", "een opgave die …"."""
+        return "dat" if self.article == "het" else "die"
+
+    @property
+    def every(self) -> str:
+        """"elk thema", "elke opgave"."""
+        return f"{'elk' if self.article == 'het' else 'elke'} {self.singular}"
+
+    def adjective(self, bare: str, inflected: str) -> str:
+        """The singular after "een" or a number, with the adjective Dutch wants: a het-word takes
+        it bare ("een ander thema", "1 ongewijzigd doel"), a de-word inflected ("een andere
+        opgave"). In the plural the adjective is always inflected."""
+        return f"{bare if self.article == 'het' else inflected} {self.singular}"
+
 
 @dataclass(frozen=True)
 class Vocabulary:

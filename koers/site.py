@@ -9,11 +9,14 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from .model import Agenda
+
+if TYPE_CHECKING:
+    from .settings import Vocabulary
 
 NAV_THEMES = "koers:themas"
 """Placeholder in mkdocs.yml's nav, replaced by the themes with their goals."""
@@ -145,19 +148,20 @@ def dump_json(data: Any) -> str:
     return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
 
-CSV_COLUMNS: dict[str, str] = {
-    "theme": "id van het thema",
-    "theme_title": "naam van het thema",
-    "goal": "id van het doel",
-    "goal_title": "formulering van het doel",
-    "direction": "meer of minder",
-    "goal_order": "plaats van het doel binnen het thema",
-    "result_number": "nummer van het resultaat binnen het doel",
-    "result": "het resultaat",
-    "url": "adres van de pagina van het doel, ten opzichte van de site",
-}
-"""The columns of ``data/agenda.csv`` with their meaning (documented on the Open data page)."""
-CSV_FIELDS = tuple(CSV_COLUMNS)
+CSV_FIELDS = ("theme", "theme_title", "goal", "goal_title", "direction", "goal_order", "result_number", "result",
+              "url")
+"""The columns of ``data/agenda.csv``, in order."""
+
+
+def csv_columns(vocab: Vocabulary) -> dict[str, str]:
+    """The columns of ``data/agenda.csv`` with their meaning, in `vocab`'s words (for the Open data page)."""
+    group, item = vocab.group, vocab.item
+    return dict(zip(CSV_FIELDS, (
+        f"id van {group.the}", f"naam van {group.the}", f"id van {item.the}", f"formulering van {item.the}",
+        "meer of minder", f"plaats van {item.the} binnen {group.the}",
+        f"nummer van het resultaat binnen {item.the}", "het resultaat",
+        f"adres van de pagina van {item.the}, ten opzichte van de site",
+    ), strict=True))
 
 
 def agenda_csv(agenda: Agenda, urls: SiteMap) -> str:

@@ -359,6 +359,23 @@ def test_the_vocabulary_is_a_setting(tmp_path: Path) -> None:
     assert built.json("data/agenda.json")["goals"][0]["url"] == "focuspunten/meer-spelen/"
 
 
+def test_a_vocabulary_of_de_words_reads_as_dutch(tmp_path: Path) -> None:
+    # "elke ambitie", "die opgave", "een andere opgave", "1 gerelateerde ambitie": Dutch inflects
+    # for de-words what it leaves bare for het-words ("elk doel", "1 gerelateerd doel").
+    site = AgendaSite(tmp_path)
+    site.config["extra"]["koers"]["vocabulary"] = {
+        "group": {"singular": "opgave", "plural": "opgaven", "article": "de"},
+        "item": {"singular": "ambitie", "plural": "ambities", "article": "de"}, "item_slug": "ambities"}
+    site.write_config()
+    built = site.build()
+    samenhang = built.article("samenhang/")
+    assert ("Met welke opgaven elke ambitie samenhangt. ● met een getal: zoveel gerelateerde ambities in die opgave. "
+            "○: de eigen opgave van de ambitie.") in samenhang
+    assert "1 gerelateerde ambitie: Meer inwoners bewegen voldoende" in samenhang
+    assert "een boog verbindt twee ambities" in built.site.joinpath("samenhang/relaties.svg").read_text().lower()
+    assert "nummer van het resultaat binnen de ambitie" in built.article("open-data/")
+
+
 def test_markdown_characters_in_titles_and_notes_are_shown_as_written(tmp_path: Path) -> None:
     site = AgendaSite(tmp_path)
     site.write("content/themas/wonen.md", "---\ntitle: Wonen {thuis}\nopgave: Iedereen woont prettig.\norder: 1\n"

@@ -156,7 +156,7 @@ def test_same_agenda_gives_same_bytes(env):
 
 def test_description_counts_and_names_the_most_connected_goals(env):
     diagram = draw_relations(small_agenda(), env)
-    assert diagram.description.startswith("Diagram van 2 thema’s met 3 doelen en 2 relaties tussen doelen.")
+    assert diagram.description.startswith("Diagram van 2 thema's met 3 doelen en 2 relaties tussen doelen.")
     assert ("Het meest verbonden zijn 1.1 “Meer betaalbare woningen voor starters en ouderen in het dorp” "
             "(2 relaties), 1.2 “Minder dakloosheid” (1 relatie) en 2.1") in diagram.description
     assert "\n" not in diagram.description
@@ -168,7 +168,7 @@ def test_themes_without_goals_say_so(env):
     root = parse(diagram)
     assert [t.text for t in root.iter(SVG + "text") if t.text == "nog geen doelen"] == ["nog geen doelen"] * 2
     assert not classed(root, "g", "doel") and not classed(root, "path", "relatie")
-    assert diagram.description == "Diagram van 2 thema’s met 0 doelen en 0 relaties tussen doelen."
+    assert diagram.description == "Diagram van 2 thema's met 0 doelen en 0 relaties tussen doelen."
 
 
 def test_no_themes_at_all(env):
@@ -255,6 +255,6 @@ def test_the_real_agenda(env):
     assert box_titles(root) == [" ".join(g.title.split()) for g in agenda.goals]
     assert len(classed(root, "path", "relatie")) == len(agenda.relations())
     assert diagram.description.startswith(
-        f"Diagram van {len(agenda.themes)} thema’s met {len(agenda.goals)} doelen en "
+        f"Diagram van {len(agenda.themes)} thema's met {len(agenda.goals)} doelen en "
         f"{len(agenda.relations())} relaties tussen doelen.")
     Path("/tmp/relaties.svg").write_text(diagram.svg, encoding="utf-8")  # to look at by hand

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from koers.problems import ContentError
-from koers.settings import Settings, Vocabulary, read_settings
+from koers.settings import Settings, Term, Vocabulary, read_settings
 from koers.site import NAV_LIMIT
 
 BASE: dict[str, Any] = {"municipality": "Teststad", "title": "Sociale Agenda Teststad"}
@@ -71,3 +71,11 @@ def test_bad_settings_are_all_reported(extra: dict[str, Any], messages: list[str
     with pytest.raises(ContentError) as caught:
         read_settings(extra)
     assert [str(p) for p in caught.value.problems] == messages
+
+
+@pytest.mark.parametrize("term, every, that, other", [
+    (Term("thema", "thema's", "het"), "elk thema", "dat thema", "ander thema"),
+    (Term("opgave", "opgaven", "de"), "elke opgave", "die opgave", "andere opgave"),
+])
+def test_a_term_takes_the_words_dutch_gives_its_article(term: Term, every: str, that: str, other: str) -> None:
+    assert (term.every, term.that, term.adjective("ander", "andere")) == (every, that, other)
