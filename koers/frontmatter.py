@@ -95,7 +95,36 @@ def parse_document(path: str, raw: bytes, *,
     if not isinstance(data, dict):
         return None, [Problem(path, 2, "the front matter must be a list of 'field: value' lines")]
     body = "\n".join(lines[end + 1:])
-    return Document(path, data, where, body, end + 2), []
+    front = "\n".join(lines[1:end])
+    return Document(path, data, where, body, end + 2), _cut_by_comment(path, front, 2) if " #" in front else []
+
+
+def _cut_by_comment(path: str, text: str, first_line: int) -> list[Problem]:
+    """Warnings for a plain text followed by ' #' on its line: YAML reads the rest as a comment, so
+    "title: Meer mensen #kunnen" is the title "Meer mensen". Advisory: "order: 3  # na wonen"
+    is a comment on purpose, and only texts are checked."""
+    from .schema import field_name
+
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return []
+    lines = text.split("\n")
+    found = []
+    stack: list[tuple[yaml.Node, Path_]] = [(root, ())] if root is not None else []
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            stack += [(value, (*where, key.value)) for key, value in node.value if isinstance(key, yaml.ScalarNode)]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, (*where, index)) for index, item in enumerate(node.value)]
+        elif not node.style and node.tag == "tag:yaml.org,2002:str" and node.end_mark.line < len(lines):  # plain
+            rest = lines[node.end_mark.line][node.end_mark.column:]
+            if rest.lstrip().startswith("#"):
+                found.append(Problem(path, first_line + node.end_mark.line, f"{field_name(where)}: the text after "
+                                     f"'#' is read as a comment and left out (kept: '{node.value}'); put the whole "
+                                     "text between quotes to keep it", "warning"))
+    return sorted(found)
 
 
 def parse_yaml(path: str, text: str, *, first_line: int = 1) -> tuple[Any, dict[Path_, int], list[Problem]]:

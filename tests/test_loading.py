@@ -130,6 +130,12 @@ CASES = [
                                                          "    note: a", "    note: b")},
      ["goals/meer-woningen.md, line 11: 'relations' item 1, 'note' is written twice (lines 10 and 11); YAML keeps "
       "only the last one, so remove one or put everything under one of them"]),
+    # ' #' starts a YAML comment: the rest of an unquoted text is lost. A warning, since a comment
+    # after a number is meant as one.
+    ("comment-cuts-a-text", {"goals/meer-woningen.md": fm("title: Meer mensen #kunnen", *VALID_LINES[1:3],
+                                                          "order: 1  # na wonen", *VALID_LINES[4:])},
+     ["goals/meer-woningen.md, line 2: 'title': the text after '#' is read as a comment and left out (kept: "
+      "'Meer mensen'); put the whole text between quotes to keep it"]),
     ("control-character", {"goals/meer-woningen.md": fm("title: Meer\x0bwoningen", *VALID_LINES[1:])},
      ["goals/meer-woningen.md, line 2: invisible control character U+000B in the text (often pasted from a word "
       "processor); retype the line without it"]),
