@@ -68,6 +68,14 @@ def test_the_goal_lists_of_the_home_and_theme_pages_are_text_and_searchable(tmp_
         assert "Meer *betaalbare* &amp; 'goede' woningen {#x}" in texts, page
 
 
+def test_a_theme_without_goals_says_so_on_the_home_page(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.write("content/themas/zorg.md", theme_file("Zorg", "Zorg dichtbij.", 3))
+    home = site.build().article("")
+    assert re.search(r'id="thema-zorg".*?Zorg dichtbij\..*?<p>Voor dit thema zijn nog geen doelen vastgelegd.</p>',
+                     home, re.S)
+
+
 def test_home_page_lists_themes_with_opgave_and_goals_with_direction(built) -> None:
     article = built.article("")
     assert "De agenda van Teststad." in article

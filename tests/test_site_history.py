@@ -249,6 +249,8 @@ def test_the_change_log_follows_a_goal_through_two_renames_and_a_new_file_at_its
     assert (betaalbaar, "toegevoegd") in touched["Eerste versie"]
     assert not any("doelen/meer-woningen/" in page for page, _ in touched["Eerste versie"])
     assert touched["Thema cultuur"] == [("Cultuur", "toegevoegd")]
+    assert article.count('<p class="koers-redline-label">Pagina:</p>') == 3  # one page each: "Pagina:"
+    assert article.count('<p class="koers-redline-label">Pagina&#39;s:</p>') == 2
     assert touched["Korter"] == [(betaalbaar, "hernoemd")]
     assert sorted(touched["Duidelijker, en een doel voor starters"]) == [
         (betaalbaar, "hernoemd"), ('<a href="../doelen/meer-woningen/">Meer woningen voor starters</a>', "toegevoegd")]
