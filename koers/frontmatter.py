@@ -134,10 +134,13 @@ def parse_yaml(path: str, text: str, *, first_line: int = 1) -> tuple[Any, dict[
         return None, {}, [Problem(path, line, f"invisible control character U+{ord(control.group()):04X} in the "
                                   "text (often pasted from a word processor); retype the line without it")]
     for number, line in enumerate(text.split("\n"), start=first_line):
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        indent = line[: len(line) - len(line.lstrip(" \t\u00a0"))]
         if "\t" in indent:
             return None, {}, [Problem(path, number, "tab character in the indentation; "
                                       "YAML must be indented with spaces")]
+        if "\u00a0" in indent:  # a word processor's or web page's space, pasted
+            return None, {}, [Problem(path, number, "non-breaking space in the indentation; "
+                                      "YAML must be indented with ordinary spaces (retype them)")]
     known = _parse_well_formed(text, first_line)
     if known is not None:
         data, where, twice = known
@@ -163,7 +166,9 @@ def parse_yaml(path: str, text: str, *, first_line: int = 1) -> tuple[Any, dict[
                                   f"YAML tag '{tag}' is not allowed{column}: fields hold plain text, numbers "
                                   "and lists (a text starting with '!' must be put between quotes)")]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # "could not find expected ':'" is noticed on the line after the one that lacks it.
+        missing_colon = "could not find expected ':'" in (exc.problem or "") and exc.context_mark is not None
+        mark = exc.context_mark if missing_colon else exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         column = f", column {mark.column + 1}" if mark else ""
         reason = (exc.problem or exc.context or "invalid YAML").strip()
@@ -263,7 +268,8 @@ def _hint(reason: str) -> str:
     if "mapping values are not allowed" in reason:
         return " (a text containing ': ' must be put between quotes)"
     if "could not find expected ':'" in reason or "expected <block end>" in reason:
-        return " (check the indentation and that every field reads 'name: value')"
+        return (" (check the indentation, that every field reads 'name: value' and that every item of a list "
+                "starts with '- ')")
     if "found character" in reason and "cannot start any token" in reason:
         return " (put the text between quotes)"
     return ""

@@ -136,6 +136,14 @@ CASES = [
                                                           "order: 1  # na wonen", *VALID_LINES[4:])},
      ["goals/meer-woningen.md, line 2: 'title': the text after '#' is read as a comment and left out (kept: "
       "'Meer mensen'); put the whole text between quotes to keep it"]),
+    # PyYAML notices a missing dash on the next line; the line that lacks it is the one to fix.
+    ("missing-dash", {"goals/meer-woningen.md": fm(*VALID_LINES[:4], "results:", "  - er woningen bijkomen.",
+                                                   '  "huren betaalbaar zijn."', "  - nog een.")},
+     ["goals/meer-woningen.md, line 8: YAML syntax error, column 3: could not find expected ':' (check the "
+      "indentation, that every field reads 'name: value' and that every item of a list starts with '- ')"]),
+    ("non-breaking-space", {"goals/meer-woningen.md": fm(*VALID_LINES[:5], "\u00a0 - er woningen bijkomen.")},
+     ["goals/meer-woningen.md, line 7: non-breaking space in the indentation; YAML must be indented with ordinary "
+      "spaces (retype them)"]),
     ("control-character", {"goals/meer-woningen.md": fm("title: Meer\x0bwoningen", *VALID_LINES[1:])},
      ["goals/meer-woningen.md, line 2: invisible control character U+000B in the text (often pasted from a word "
       "processor); retype the line without it"]),
