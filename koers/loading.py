@@ -192,11 +192,26 @@ def _chapters(files: Mapping[str, bytes], layout: Layout) -> tuple[list[Chapter]
     chapters = []
     for path in sorted(p for p in files if layout.is_chapter(p)):
         doc, found, invalid = _read(path, files[path], "chapter")
-        problems += [*found, *invalid]
+        misplaced = _misplaced(path, doc, layout) if invalid else None
+        problems += [*found, misplaced] if misplaced else [*found, *invalid]
         if doc is not None and not invalid:
             chapter_id = path.removeprefix(layout.docs_dir + "/")
             chapters.append(Chapter(chapter_id, doc.data["title"].strip(), doc.body.strip(), path))
     return chapters, problems
+
+
+def _misplaced(path: str, doc: Document | None, layout: Layout) -> Problem | None:
+    """One clear problem for a goal or theme saved among the chapters, instead of a list of
+    fields a chapter may not have."""
+    fields = set(doc.data) if doc is not None else set()
+    name = path.rsplit("/", 1)[-1]
+    if fields & {"direction", "results"}:
+        return Problem(path, None, f"this has the fields of a goal, but goals live in '{layout.goals_dir}/'; "
+                       f"move the file there ('{layout.goals_dir}/{name}')")
+    if "opgave" in fields:
+        return Problem(path, None, f"this has the fields of a theme, but themes live in '{layout.themes_dir}/'; "
+                       f"move the file there ('{layout.themes_dir}/{name}')")
+    return None
 
 
 def _theme(theme_id: str, doc: Document) -> Theme:

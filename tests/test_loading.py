@@ -159,6 +159,9 @@ CASES = [
     ("unreadable-theme-is-one-problem", {"content/themas/wonen.md": "---\ntitle: Wonen: x\nopgave: y\norder: 1\n---\n"},
      ["content/themas/wonen.md, line 2: YAML syntax error, column 13: mapping values are not allowed here "
       "(a text containing ': ' must be put between quotes)"]),
+    ("goal-among-the-chapters", {"content/meer-groen.md": GOAL_A},
+     ["content/meer-groen.md: this has the fields of a goal, but goals live in 'goals/'; move the file there "
+      "('goals/meer-groen.md')"]),
     ("chapter-without-front-matter", {"content/inleiding.md": "# Inleiding\n"},
      ["content/inleiding.md, line 1: missing front matter: start the file with a line '---', then the fields "
       "('title: …'), then another line '---'"]),
