@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -48,6 +49,19 @@ def line_at(lines: dict[Path_, int], *where: str | int) -> int:
     while key and key not in lines:
         key = key[:-1]
     return lines.get(key, 1)
+
+
+def field_name(where: Path_) -> str:
+    """("relations", 0, "goal") → "'relations' item 1, 'goal'"."""
+    parts: list[str] = []
+    for step in where:
+        if isinstance(step, int) and not parts:
+            parts.append(f"entry {step + 1}")
+        elif isinstance(step, int):
+            parts[-1] += f" item {step + 1}"
+        else:
+            parts.append(f"'{step}'")
+    return ", ".join(parts) if parts else "the front matter"
 
 
 def dates_as_text(data: Any) -> Any:
@@ -103,8 +117,6 @@ def _cut_by_comment(path: str, text: str, first_line: int) -> list[Problem]:
     """Warnings for a plain text followed by ' #' on its line: YAML reads the rest as a comment, so
     "title: Meer mensen #kunnen" is the title "Meer mensen". Advisory: "order: 3  # na wonen"
     is a comment on purpose, and only texts are checked."""
-    from .schema import field_name
-
     try:
         root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
@@ -186,11 +198,8 @@ def parse_yaml(path: str, text: str, *, first_line: int = 1) -> tuple[Any, dict[
     return (None, {}, _written_twice(path, twice)) if twice else (data, where, [])
 
 
-def _written_twice(path: str, twice: list[tuple[Path_, int, int]] | tuple[tuple[Path_, int, int], ...]
-                   ) -> list[Problem]:
+def _written_twice(path: str, twice: Sequence[tuple[Path_, int, int]]) -> list[Problem]:
     """YAML keeps only the last of two equal keys, so the first value (six results) would be lost."""
-    from .schema import field_name
-
     return [Problem(path, second, f"{field_name(where)} is written twice (lines {first} and {second}); YAML "
                     "keeps only the last one, so remove one or put everything under one of them")
             for where, first, second in twice]

@@ -37,9 +37,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .frontmatter import dates_as_text, decode, line_at, parse_yaml
+from .frontmatter import dates_as_text, decode, field_name, line_at, parse_yaml
 from .problems import Problem
-from .schema import field_name, validate
+from .schema import validate
 from .versions import WORKING, Version
 
 PLANNING_FILE = "content/planning.yml"

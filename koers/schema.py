@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema_rs
 from jsonschema import Draft202012Validator, ValidationError
 
-from .frontmatter import Path_
+from .frontmatter import Path_, field_name
 from .problems import Problem
 
 _TYPE_NAMES = {
@@ -109,19 +109,6 @@ def describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a list of fields"
     return type(value).__name__
-
-
-def field_name(where: Path_) -> str:
-    """("relations", 0, "goal") → "'relations' item 1, 'goal'"."""
-    parts: list[str] = []
-    for step in where:
-        if isinstance(step, int) and not parts:
-            parts.append(f"entry {step + 1}")
-        elif isinstance(step, int):
-            parts[-1] += f" item {step + 1}"
-        else:
-            parts.append(f"'{step}'")
-    return ", ".join(parts) if parts else "the front matter"
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
