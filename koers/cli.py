@@ -10,11 +10,11 @@ from typing import Any
 import yaml
 
 from .history import find_repository
-from .loading import load_agenda, read_worktree
+from .loading import load_agenda, raise_for_errors, read_worktree
 from .planning import check_planning_file
 from .problems import ContentError, errors_in
 from .settings import Settings, read_settings
-from .versions import check_versions_file
+from .versions import read_declared
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -50,7 +50,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     agenda, problems = load_agenda(read_worktree(root, settings.layout), settings.layout)
     repository = find_repository(root)
     # What the build reads besides the agenda, so a green check means a green build.
-    problems += [*check_versions_file(root, repository.toplevel if repository else None), *check_planning_file(root)]
+    problems += [*read_declared(root, repository.toplevel if repository else None)[1], *check_planning_file(root)]
     for problem in problems:
         label = "fout" if problem.severity == "error" else "let op"
         print(f"{label}: {problem}", file=sys.stderr)
@@ -71,8 +71,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
     """Print the comparison of two versions as Markdown (for a pull-request comment)."""
     from .compare import compare_agendas, render_markdown
     from .versions import (
-        VERSIONS_FILE,
-        load_declared,
         path_between,
         read_agendas,
         renames_between,
@@ -88,8 +86,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
             print("koers diff: this folder is not a git repository", file=sys.stderr)
             return 2
         toplevel = repository.toplevel
-        versions_file = root / VERSIONS_FILE
-        declared = load_declared(toplevel, versions_file.read_bytes() if versions_file.is_file() else None)
+        declared, problems = read_declared(root, toplevel)
+        raise_for_errors(problems)
         old = version_for(args.old, declared, toplevel)
         new = version_for(args.new, declared, toplevel) if args.new else working_version()
     except (ContentError, ValueError) as error:

@@ -120,8 +120,8 @@ def load_agenda(files: Mapping[str, bytes], layout: Layout = Layout()) -> tuple[
 
     # Files that exist but could not be read have their own errors; pointing at them is no
     # second mistake.
-    unreadable_themes = {_stem(p) for p in files if layout.is_theme(p)} - theme_docs.keys()
-    unreadable_goals = {_stem(p) for p in files if layout.is_goal(p)} - goal_docs.keys()
+    unreadable_themes = {file_id(p) for p in files if layout.is_theme(p)} - theme_docs.keys()
+    unreadable_goals = {file_id(p) for p in files if layout.is_goal(p)} - goal_docs.keys()
     for goal in goals:
         doc = goal_docs[goal.id]
         if goal.theme not in theme_docs and goal.theme not in unreadable_themes:
@@ -141,7 +141,8 @@ def load_agenda(files: Mapping[str, bytes], layout: Layout = Layout()) -> tuple[
     return Agenda(themes, goals, chapters), problems
 
 
-def _stem(path: str) -> str:
+def file_id(path: str) -> str:
+    """The id a content file's name gives it: "goals/meer-woningen.md" → "meer-woningen"."""
     return path.rsplit("/", 1)[-1].removesuffix(".md")
 
 
@@ -154,7 +155,7 @@ def _documents(files: Mapping[str, bytes], wanted, kind: str,
     for path in sorted(files):
         if not wanted(path):
             continue
-        stem = _stem(path)
+        stem = file_id(path)
         if not ID_PATTERN.match(stem):
             problems.append(Problem(path, None, f"the file name '{stem}.md' is not a valid {kind} id: use "
                                     f"lowercase letters, digits and hyphens only, e.g. '{slugify(stem) or kind}.md'"))

@@ -17,7 +17,7 @@ from typing import Literal
 from .compare import GoalComparison, ParagraphChange, ThemeComparison, compare_goal, compare_paragraphs, compare_theme
 from .frontmatter import parse_document
 from .history import Commit, FileChange, History
-from .loading import Layout
+from .loading import Layout, file_id
 from .model import Goal, Relation, Theme
 
 State = Literal["complete", "unavailable", "partial"]
@@ -135,10 +135,6 @@ def _renamed_back(commit: Commit, now: Mapping[str, str | None]) -> dict[str, st
     return updates
 
 
-def _stem(path: str) -> str:
-    return path.rsplit("/", 1)[-1].removesuffix(".md")
-
-
 def in_samenhang(change: GoalComparison) -> bool:
     """Whether a goal's change shows on samenhang/: a relation, or the goal's row of the matrix
     (added, removed, renamed, retitled, or moved to another theme)."""
@@ -177,10 +173,10 @@ class ChangeLog:
             for commit in self.history.commits:  # newest first: the first version seen is the last one
                 for change in commit.changes:
                     for path, blob in ((change.path, change.new_blob), (change.old_path, change.old_blob)):
-                        if path and blob and self._layout.is_theme(path) and _stem(path) not in titles:
-                            theme = theme_from_bytes(_stem(path), self._blob(blob))
+                        if path and blob and self._layout.is_theme(path) and file_id(path) not in titles:
+                            theme = theme_from_bytes(file_id(path), self._blob(blob))
                             if theme is not None and theme.title:
-                                titles[_stem(path)] = theme.title
+                                titles[file_id(path)] = theme.title
             self._theme_titles = titles
         return self._theme_titles
 
@@ -292,8 +288,8 @@ class ChangeLog:
         if kind == "goal":
             return replace(entry, goal=self._goal_change(change))  # None: neither version readable
         if kind == "theme":
-            return replace(entry, theme=compare_theme(theme_from_bytes(_stem(change.old_path or change.path), old),
-                                                       theme_from_bytes(_stem(change.path), new)))
+            return replace(entry, theme=compare_theme(theme_from_bytes(file_id(change.old_path or change.path), old),
+                                                       theme_from_bytes(file_id(change.path), new)))
         return replace(entry, paragraphs=compare_paragraphs(body_from_bytes(old), body_from_bytes(new)))
 
     def _goal_change(self, change: FileChange) -> GoalComparison | None:
@@ -305,8 +301,8 @@ class ChangeLog:
 
     def _goal_versions(self, change: FileChange) -> tuple[Goal | None, Goal | None]:
         """The goal before and after `change`, each file version parsed once."""
-        return (self._goal(_stem(change.old_path or change.path), change.old_blob),
-                self._goal(_stem(change.path), change.new_blob))
+        return (self._goal(file_id(change.old_path or change.path), change.old_blob),
+                self._goal(file_id(change.path), change.new_blob))
 
     def _goal(self, goal_id: str, sha: str | None) -> Goal | None:
         if sha is None:
@@ -356,7 +352,7 @@ class ChangeLog:
         found = page_of(path_now) if path_now else None
         if found:
             return TouchedPage(found[0], found[1], status)
-        stem, blob = _stem(change.path), change.new_blob or change.old_blob
+        stem, blob = file_id(change.path), change.new_blob or change.old_blob
         if self._layout.is_goal(change.path):
             goal = self._goal(stem, blob)
             return TouchedPage(goal.title if goal and goal.title else stem, None, status)

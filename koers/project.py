@@ -50,11 +50,9 @@ from .versionpages import VERSIES_SRC, VersionPages, version_url
 from .versions import (
     VERSIONS_FILE,
     VersionSet,
-    check_versions_file,
-    parse_versions,
     read_agendas,
+    read_declared,
     renames_between,
-    resolve_refs,
     working_version,
 )
 
@@ -140,7 +138,7 @@ class Project:
                 self.load()
             except ContentError as error:  # report versions.yml and planning.yml too: all at once
                 toplevel = self.repository.toplevel if self.repository else None
-                raise ContentError([*error.problems, *check_versions_file(self.root, toplevel),
+                raise ContentError([*error.problems, *read_declared(self.root, toplevel)[1],
                                     *check_planning_file(self.root)]) from None
             self._check_complete(self.repository is not None and self.repository.shallow)
             try:
@@ -200,10 +198,7 @@ class Project:
         problems: list[Problem] = []
         if path.is_file() and self.repository is not None:
             toplevel = self.repository.toplevel
-            raw = path.read_bytes()
-            declared, problems = parse_versions(raw)
-            if not problems:
-                declared, problems = resolve_refs(toplevel, declared, raw)
+            declared, problems = read_declared(self.root, toplevel)
             raise_for_errors(problems)
             layout = self.git_layout()
             agendas, problems = read_agendas(toplevel, declared, layout)

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from .frontmatter import parse_document
-from .loading import Layout, load_agenda, read_worktree, slugify
+from .loading import Layout, file_id, load_agenda, read_worktree, slugify
 from .schema import did_you_mean
 
 RESULTS_HINT = """\
@@ -37,11 +37,11 @@ def new_goal(root: Path, layout: Layout, theme: str, title: str) -> Path:
     if direction not in ("meer", "minder"):
         raise ScaffoldError(f"the title must start with 'Meer' or 'Minder' (got '{first}')")
     files = read_worktree(root, layout)
-    themes = sorted(_stem(p) for p in files if layout.is_theme(p))
+    themes = sorted(file_id(p) for p in files if layout.is_theme(p))
     if theme not in themes:
         raise ScaffoldError(f"there is no theme '{theme}'{did_you_mean(theme, themes)}; "
                             f"themes: {', '.join(themes) or 'none yet'}")
-    goal_id = _free_id(slugify(title), {_stem(p) for p in files if layout.is_goal(p)})
+    goal_id = _free_id(slugify(title), {file_id(p) for p in files if layout.is_goal(p)})
     path = f"{layout.goals_dir}/{goal_id}.md"
     fields = {"title": title, "theme": theme, "direction": direction, "order": _next_order(files, layout, theme)}
     text = "---\n" + yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=1000) + RESULTS_HINT + "---\n"
@@ -53,10 +53,6 @@ def new_goal(root: Path, layout: Layout, theme: str, title: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, "utf-8")
     return target
-
-
-def _stem(path: str) -> str:
-    return path.rsplit("/", 1)[-1].removesuffix(".md")
 
 
 def _free_id(base: str, taken: set[str]) -> str:

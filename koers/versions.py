@@ -130,17 +130,17 @@ def resolve_refs(toplevel: Path, versions: list[Version], raw: bytes,
     return resolved, problems
 
 
-def check_versions_file(root: Path, toplevel: Path | None) -> list[Problem]:
-    """The problems of the project's content/versions.yml (none without one); its refs are
-    checked against git when there is a repository (`toplevel`)."""
+def read_declared(root: Path, toplevel: Path | None) -> tuple[list[Version], list[Problem]]:
+    """The versions the project's content/versions.yml declares (none without one), with their
+    commits when there is a repository (`toplevel`), and the file's problems."""
     path = root / VERSIONS_FILE
     if not path.is_file():
-        return []
+        return [], []
     raw = path.read_bytes()
     declared, problems = parse_versions(raw)
     if not problems and toplevel is not None:
-        _, problems = resolve_refs(toplevel, declared, raw)
-    return problems
+        declared, problems = resolve_refs(toplevel, declared, raw)
+    return declared, problems
 
 
 def read_agendas(toplevel: Path, versions: list[Version], layout: Layout) -> tuple[dict[str, Agenda], list[Problem]]:
@@ -215,19 +215,6 @@ def goal_renames(toplevel: Path, old: Version, new: Version, layout: Layout) -> 
 
 def suggest(version_id: str, versions: list[Version]) -> str:
     return did_you_mean(version_id, [v.id for v in versions])
-
-
-def load_declared(toplevel: Path, raw: bytes | None) -> list[Version]:
-    """The declared versions with their commits; raise ContentError on bad input."""
-    from .loading import raise_for_errors
-
-    if raw is None:
-        return []
-    declared, problems = parse_versions(raw)
-    if not problems:
-        declared, problems = resolve_refs(toplevel, declared, raw)
-    raise_for_errors(problems)
-    return declared
 
 
 def path_between(declared: Sequence[Version], old: Version, new: Version) -> list[Version]:
