@@ -62,8 +62,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     results = sum(len(g.results) for g in agenda.goals)
     relations = len(agenda.relations())
     vocab = settings.vocabulary
-    print(f"In orde: {len(agenda.themes)} {vocab.group.plural}, {len(agenda.goals)} {vocab.item.plural}, "
-          f"{results} resultaten, {relations} relaties.")
+    def count(n: int, singular: str, plural: str) -> str:
+        return f"{n} {singular if n == 1 else plural}"
+
+    print(f"In orde: {count(len(agenda.themes), vocab.group.singular, vocab.group.plural)}, "
+          f"{count(len(agenda.goals), vocab.item.singular, vocab.item.plural)}, "
+          f"{count(results, 'resultaat', 'resultaten')}, {count(relations, 'relatie', 'relaties')}.")
     return 0
 
 

@@ -41,7 +41,8 @@ def init_agenda(target: Path, municipality: str, *, git: bool = True) -> list[st
     municipality = " ".join(municipality.split())
     if not municipality:
         raise InitError("--gemeente must name the municipality")
-    if target.exists() and any(target.iterdir()):
+    # A clone of a new, empty repository on GitHub or GitLab holds only .git: that is empty too.
+    if target.exists() and any(p.name != ".git" for p in target.iterdir()):
         raise InitError(f"{target} is not empty; choose a new folder")
     missing = [name for name in COPIED if not (SOURCE / name).exists()]
     if missing:
@@ -78,7 +79,7 @@ def _commit(target: Path, municipality: str) -> None:
            "GIT_AUTHOR_EMAIL": os.environ.get("GIT_AUTHOR_EMAIL", "koers@localhost"),
            "GIT_COMMITTER_NAME": os.environ.get("GIT_COMMITTER_NAME", "Koers"),
            "GIT_COMMITTER_EMAIL": os.environ.get("GIT_COMMITTER_EMAIL", "koers@localhost")}
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"],
-                 ["commit", "-q", "-m", f"Start the Sociale Agenda {municipality}"]):
+    start = [] if (target / ".git").exists() else [["init", "-q", "-b", "main"]]
+    for args in (*start, ["add", "-A"], ["commit", "-q", "-m", f"Start the Sociale Agenda {municipality}"]):
         subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=target, check=True, env=env,
                        capture_output=True)

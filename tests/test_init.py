@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,13 +40,29 @@ def test_init_writes_a_complete_repository_that_builds_and_passes_its_checks(tmp
     assert log.stdout == "Start the Sociale Agenda Voorbeeldstad\n"
 
     check = run("-m", "koers.cli", "check", cwd=root)
-    assert check.returncode == 0 and "1 doelen" in check.stdout
+    assert check.returncode == 0 and "In orde: 1 thema, 1 doel, 2 resultaten, 0 relaties." in check.stdout
     build = run("-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=root)
     assert build.returncode == 0, build.stderr
     page = (tmp_path / "site" / "doelen" / "meer-inwoners-doen-mee-in-hun-buurt" / "index.html").read_text("utf-8")
     assert "Meer inwoners doen mee in hun buurt" in page and "Sociale Agenda Voorbeeldstad" in page
     own_tests = run("-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", cwd=root)
     assert own_tests.returncode == 0, own_tests.stdout + own_tests.stderr
+    # The agenda's own tests hold for its own goals once the example goal is gone, and its
+    # audit names no page of another agenda.
+    (root / "goals/meer-inwoners-doen-mee-in-hun-buurt.md").rename(root / "goals/minder-armoede.md")
+    own_tests = run("-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", cwd=root)
+    assert own_tests.returncode == 0, own_tests.stdout + own_tests.stderr
+    pages = (root / "audit/pages.mjs").read_text("utf-8")
+    assert not re.search(r"'(themas|doelen)/[a-z]", pages) and "inleiding" not in pages
+
+
+def test_init_fills_a_clone_of_an_empty_repository(tmp_path: Path) -> None:
+    target = tmp_path / "leeg"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(target)], check=True)
+    created = run("-m", "koers.cli", "init", str(target), "--gemeente", "Voorbeeldstad", cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    log = subprocess.run(["git", "log", "--format=%s"], cwd=target, capture_output=True, text=True, check=True)
+    assert log.stdout == "Start the Sociale Agenda Voorbeeldstad\n"
 
 
 @pytest.mark.parametrize(("name", "prepare", "message"), [
