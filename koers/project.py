@@ -117,6 +117,10 @@ class Project:
         self._swallowed: list[str] = []  # pages whose text took in that mark
         layout = settings.layout
         self.docs = docs = docs_dir.relative_to(root).as_posix()  # e.g. "content"
+        if docs != "." and not layout.themes_dir.startswith(docs + "/"):
+            raise ContentError([Problem("mkdocs.yml", None, f"'extra.koers.themes_dir' is '{layout.themes_dir}', "
+                                        f"outside docs_dir '{docs}': theme pages are pages of the site, so the "
+                                        f"folder must lie in it (like '{docs}/themas')")])
         group_slug = Path(layout.themes_dir).relative_to(docs).as_posix() if docs != "." else layout.themes_dir
         self.urls = SiteMap(group_slug, settings.vocabulary.item_slug)
         self.repository: Repository | None = None

@@ -143,10 +143,16 @@ def read_settings(extra: dict[str, Any], *, repo_url: str | None = None, edit_ur
         raise ContentError(problems)
     base = repo_url.rstrip("/") if repo_url else None
     edit_base = None
+    commit_base = f"{base}/commit" if base else None
     if base and edit_uri:
-        # edit_uri points into docs_dir ("edit/main/content/"); Koers edits files anywhere in the repo.
+        # edit_uri points into docs_dir ("edit/main/content/"); Koers edits files anywhere in the
+        # repository, so it keeps the part up to the branch: GitHub "edit/main", GitLab
+        # "-/edit/main", Bitbucket "src/main".
         parts = edit_uri.strip("/").split("/")
-        edit_base = f"{base}/{'/'.join(parts[:2])}" if len(parts) >= 2 else None
+        marker = next((i for i, part in enumerate(parts) if part in ("edit", "blob", "src")), 0)
+        edit_base = f"{base}/{'/'.join(parts[:marker + 2])}" if len(parts) >= marker + 2 else None
+        if parts[0] == "-":  # GitLab's paths: -/edit/…, -/commit/…
+            commit_base = f"{base}/-/commit"
     return Settings(
         municipality=raw["municipality"].strip(),
         title=raw["title"].strip(),
@@ -156,7 +162,7 @@ def read_settings(extra: dict[str, Any], *, repo_url: str | None = None, edit_ur
         accent_colour=colours.get("accent", Settings.accent_colour),
         logo=raw.get("logo"),
         edit_base=edit_base,
-        commit_base=f"{base}/commit" if base else None,
+        commit_base=commit_base,
         accept_partial_history=bool(raw.get("accept_partial_history", False)),
         site_url=site_url or None,
         vocabulary=vocabulary,
@@ -164,7 +170,9 @@ def read_settings(extra: dict[str, Any], *, repo_url: str | None = None, edit_ur
         document=tuple(document),
         licence=str(raw.get("licence") or ""),
         licence_url=raw.get("licence_url"),
-        layout=Layout(raw.get("themes_dir", "content/themas"), raw.get("goals_dir", "goals")),
+        # "content/themas/" and "content/themas" are the same folder.
+        layout=Layout(str(raw.get("themes_dir", "content/themas")).strip("/"),
+                      str(raw.get("goals_dir", "goals")).strip("/")),
         nav_limit=nav_limit,
     )
 

@@ -286,6 +286,14 @@ def test_samenhang_lists_every_relation_as_text_and_in_the_search_index(tmp_path
     assert "Sport *helpt*" in texts
 
 
+def test_a_themes_folder_outside_docs_dir_fails_the_build_with_the_fix(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.config["extra"]["koers"]["themes_dir"] = "themas"
+    site.write_config()
+    site.build_fails("mkdocs.yml: 'extra.koers.themes_dir' is 'themas', outside docs_dir 'content': theme pages "
+                     "are pages of the site, so the folder must lie in it (like 'content/themas')")
+
+
 def test_colours_and_logo_are_settings(tmp_path: Path) -> None:
     site = AgendaSite(tmp_path)
     site.config["extra"]["koers"]["colours"] = {"primary": "#123456", "accent": "#654321"}

@@ -20,11 +20,22 @@ def test_defaults() -> None:
     assert settings.nav_limit == NAV_LIMIT == 100
 
 
-def test_forge_links_come_from_repo_url_and_edit_uri() -> None:
-    settings = read_settings({"koers": BASE}, repo_url="https://example.org/g/agenda/",
-                             edit_uri="edit/main/content/")
-    assert settings.edit_url("goals/a.md") == "https://example.org/g/agenda/edit/main/goals/a.md"
-    assert settings.commit_url("abc") == "https://example.org/g/agenda/commit/abc"
+@pytest.mark.parametrize(("edit_uri", "edit", "commit"), [
+    ("edit/main/content/", "edit/main/goals/a.md", "commit/abc"),  # GitHub
+    ("-/edit/main/content/", "-/edit/main/goals/a.md", "-/commit/abc"),  # GitLab
+    ("src/main/content/", "src/main/goals/a.md", "commit/abc"),  # Bitbucket
+    ("edit/main/", "edit/main/goals/a.md", "commit/abc"),  # docs_dir at the top
+])
+def test_forge_links_come_from_repo_url_and_edit_uri(edit_uri: str, edit: str, commit: str) -> None:
+    # edit_uri points into docs_dir; Koers keeps the part up to the branch, for files anywhere.
+    settings = read_settings({"koers": BASE}, repo_url="https://example.org/g/agenda/", edit_uri=edit_uri)
+    assert settings.edit_url("goals/a.md") == f"https://example.org/g/agenda/{edit}"
+    assert settings.commit_url("abc") == f"https://example.org/g/agenda/{commit}"
+
+
+def test_a_folder_setting_may_end_in_a_slash() -> None:
+    settings = read_settings({"koers": {**BASE, "themes_dir": "content/themas/", "goals_dir": "/goals/"}})
+    assert (settings.layout.themes_dir, settings.layout.goals_dir) == ("content/themas", "goals")
 
 
 @pytest.mark.parametrize(("extra", "messages"), [
