@@ -23,6 +23,9 @@ results: []
 """
 
 
+MAX_ID = 80  # characters of a new goal's id, cut at a word
+
+
 class ScaffoldError(Exception):
     """A new file cannot be made as asked; the message says why."""
 
@@ -41,7 +44,10 @@ def new_goal(root: Path, layout: Layout, theme: str, title: str) -> Path:
     if theme not in themes:
         raise ScaffoldError(f"there is no theme '{theme}'{did_you_mean(theme, themes)}; "
                             f"themes: {', '.join(themes) or 'none yet'}")
-    goal_id = _free_id(slugify(title), {file_id(p) for p in files if layout.is_goal(p)})
+    slug = slugify(title)
+    if len(slug) > MAX_ID:  # a file name has a limit; the id need only tell the goal apart
+        slug = slug[:MAX_ID + 1].rsplit("-", 1)[0]
+    goal_id = _free_id(slug, {file_id(p) for p in files if layout.is_goal(p)})
     path = f"{layout.goals_dir}/{goal_id}.md"
     fields = {"title": title, "theme": theme, "direction": direction, "order": _next_order(files, layout, theme)}
     text = "---\n" + yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=1000) + RESULTS_HINT + "---\n"

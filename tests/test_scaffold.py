@@ -106,3 +106,11 @@ def test_koers_new_goal_reports_a_refusal_and_writes_nothing(tmp_path: Path) -> 
     assert run.returncode == 1
     assert run.stderr == "koers new goal: there is no theme 'zorg'; themes: gezondheid, wonen\n"
     assert not (tmp_path / "goals/meer-zorg.md").exists()
+
+
+def test_a_long_title_gives_an_id_of_at_most_80_characters_cut_at_a_word(tmp_path: Path) -> None:
+    AgendaSite(tmp_path)
+    title = "Meer " + " ".join(["inwoners die elkaar helpen in de buurt"] * 15)
+    path = new_goal(tmp_path, Layout(), "gezondheid", title)
+    assert len(path.stem) <= 80 and path.stem.startswith("meer-inwoners-die-elkaar") and not path.stem.endswith("-")
+    assert path.stem.split("-")[-1] in title.lower().split()
