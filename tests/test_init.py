@@ -43,6 +43,7 @@ def test_init_writes_a_complete_repository_that_builds_and_passes_its_checks(tmp
     assert check.returncode == 0 and "In orde: 1 thema, 1 doel, 2 resultaten, 0 relaties." in check.stdout
     build = run("-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=root)
     assert build.returncode == 0, build.stderr
+    assert "proces.md" not in build.stderr  # in the nav, not an unreachable page
     page = (tmp_path / "site" / "doelen" / "meer-inwoners-doen-mee-in-hun-buurt" / "index.html").read_text("utf-8")
     assert "Meer inwoners doen mee in hun buurt" in page and "Sociale Agenda Voorbeeldstad" in page
     own_tests = run("-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", cwd=root)
