@@ -121,11 +121,17 @@ class VersionPages:
         return compare_agendas(self.versions.agendas[old_id], self.versions.agendas[new_id], renames=renames)
 
     def head(self, kind: str, key: str) -> dict[str, Any]:
-        """What the Markdown head of a version or comparison page needs (title, banner)."""
+        """What the Markdown head of a version or comparison page needs (title, banner, and the
+        links between a version and its comparisons with the version before it and the werkversie)."""
         if kind == "version":
-            return {"version": self.versions.get(key)}
+            versions = self.versions.versions
+            at = [v.id for v in versions].index(key)
+            compare = [(versions[at - 1], versions[at])] if at > 0 else []
+            compare += [(versions[at], versions[-1])] if at < len(versions) - 1 else []
+            return {"version": versions[at], "compare": compare, "compare_url": compare_url,
+                    "version_url": version_url}
         old_id, new_id = key.split("/")
-        return {"old": self.versions.get(old_id), "new": self.versions.get(new_id)}
+        return {"old": self.versions.get(old_id), "new": self.versions.get(new_id), "version_url": version_url}
 
     def context(self, kind: str, key: str) -> dict[str, Any]:
         """What the template of a versions page needs."""

@@ -78,7 +78,12 @@ def test_point_in_time_page_shows_the_text_as_it_stood(versioned) -> None:
     article = built.article("versies/concept/")
     assert "<li>er voldoende opvang is;</li>" in article and "ruim" not in article
     assert 'id="doel-meer-woningen"' in article and 'id="doel-meer-betaalbare-woningen"' not in article
-    assert "ter inzage op 19 april 2020" in article and "bekijk de huidige versie" in article
+    assert "ter inzage gelegd op 19 april 2020" in article and "bekijk de huidige versie" in article
+    # From a version to its comparisons with the one before it and the werkversie, and back.
+    assert 'Vergelijk <a href="../../vergelijk/concept/werkversie/">met Werkversie</a>.' in article
+    later = built.article("versies/vastgesteld/")
+    assert ('Vergelijk <a href="../../vergelijk/concept/vastgesteld/">met Concept voor inspraak</a> of '
+            '<a href="../../vergelijk/vastgesteld/werkversie/">met Werkversie</a>.') in later
     assert 'id="inhoud"' in article and 'href="#doel-minder-dakloosheid"' in article
     assert 'id="hoofdstuk-inleiding"' in article and article.index("hoofdstuk-inleiding") < article.index("thema-wonen")
     later = built.article("versies/vastgesteld/")
@@ -146,7 +151,8 @@ def test_a_narrative_whose_sections_are_h2_skips_no_level_in_the_version_documen
 def test_comparison_summarises_and_redlines_each_change(versioned) -> None:
     _, built = versioned
     article = built.article("vergelijk/concept/vastgesteld/")
-    assert "Concept voor inspraak</strong> (ter inzage, 19 april 2020)" in article
+    assert ('<a href="../../../versies/concept/"><strong>Concept voor inspraak</strong></a> (ter inzage, 19 april 2020)'
+            in article)
     assert "Legenda:" in article and "(onderstreept)" in article and "(doorgestreept)" in article
     assert "Resultaten toegevoegd: 0, verwijderd: 0, herschreven: 1" in article
     assert "Relaties toegevoegd: 1, verwijderd: 1" in article
