@@ -441,6 +441,9 @@ class Project:
             context |= self.version_pages.context(kind, key)
         elif kind in ("version", "compare"):
             context |= self.version_pages.head(kind, key)
+            # The werkversie changes: a printed copy says how far its text goes.
+            entries = self.log_entries() if kind == "version" and context["version"].working else []
+            context["as_of"] = entries[0].commit.date if entries else None
         elif kind == "proces":
             context |= {"items": timeline(self.phases or [], self.version_pages.versions.versions),
                         "municipality": self.settings.municipality, "version_url": version_url}

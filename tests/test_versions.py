@@ -79,6 +79,9 @@ def test_point_in_time_page_shows_the_text_as_it_stood(versioned) -> None:
     assert "<li>er voldoende opvang is;</li>" in article and "ruim" not in article
     assert 'id="doel-meer-woningen"' in article and 'id="doel-meer-betaalbare-woningen"' not in article
     assert "ter inzage gelegd op 19 april 2020" in article and "bekijk de huidige versie" in article
+    # The werkversie changes: it says how far its text goes.
+    assert "dit is de huidige tekst van de agenda, met de laatste wijziging van 10 januari 2021" in built.article(
+        "versies/werkversie/")
     # From a version to its comparisons with the one before it and the werkversie, and back.
     assert 'Vergelijk <a href="../../vergelijk/concept/werkversie/">met Werkversie</a>.' in article
     later = built.article("versies/vastgesteld/")
