@@ -225,6 +225,25 @@ def test_a_chapter_renamed_since_a_version_is_still_in_its_document(tmp_path: Pa
     assert "Hoofdstuk" not in built.article("vergelijk/eerste/werkversie/")
 
 
+def test_the_summary_counts_what_only_changed_place(tmp_path: Path) -> None:
+    # Shown below as "verplaatst", so counted above: no "gewijzigd: 0" with a link after it.
+    site = AgendaSite(tmp_path)
+    repo = GitRepo(tmp_path)
+    repo.commit("Begin", date="2020-01-10T10:00:00+01:00")
+    repo.tag("v1")
+    note = "Bewegen helpt wie opnieuw begint (thema Gezondheid)."
+    site.write("goals/minder-dakloosheid.md", goal_file("Minder inwoners zijn dakloos", "wonen", "minder", 3,
+                                                        ["er voldoende opvang is;", "niemand op straat slaapt."],
+                                                        [("meer-bewegen", note)], "Een toelichting bij het doel.\n"))
+    site.write("content/versions.yml", "- id: eerste\n  title: Eerste\n  date: 2020-01-10\n  status: concept\n"
+               "  ref: v1\n")
+    repo.commit("Dakloosheid later", date="2020-02-10T10:00:00+01:00")
+    article = site.build().article("vergelijk/eerste/werkversie/")
+    assert ('Alleen op een andere plek in de volgorde: 1: <a href="#doel-meer-woningen">Meer betaalbare woningen</a>'
+            '</li>') in article
+    assert "Thema&#39;s gewijzigd: 0</li>" in article
+
+
 def test_a_goal_change_in_several_comparisons_shows_each_comparisons_own_titles(tmp_path: Path) -> None:
     site = AgendaSite(tmp_path)
     site.config["nav"].append("versies.md")
