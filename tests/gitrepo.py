@@ -161,27 +161,31 @@ class GitRepo:
         author: tuple[str, str] = DEFAULT_AUTHOR,
         date: str = DEFAULT_DATE,
         allow_empty: bool = False,
+        committed: str | None = None,
     ) -> str:
         """Stage everything (``git add -A``) and commit it.
 
-        The author is also the committer and both dates are `date`, so the
-        sha is deterministic. The message is kept as given apart from git's
-        whitespace cleanup (trailing spaces and blank lines).
+        The author is also the committer and both dates are `date` (unless
+        `committed` gives the committer date, as after a rebase), so the sha
+        is deterministic. The message is kept as given apart from git's
+        whitespace cleanup (trailing spaces and blank lines); it may be empty.
 
         Args:
             message: Commit message, may span lines.
             author: Name and email.
             date: ISO 8601 date with UTC offset.
             allow_empty: Allow a commit that changes nothing.
+            committed: The committer date, when it differs from `date`.
 
         Returns:
             The full sha of the new commit.
         """
         self.git("add", "-A")
-        args = ["commit", "-q", "--cleanup=whitespace", "-F", "-"]
+        args = ["commit", "-q", "--cleanup=whitespace", "--allow-empty-message", "-F", "-"]
         if allow_empty:
             args.append("--allow-empty")
-        self.git(*args, input=message, env=_identity(author, date))
+        env = _identity(author, date) | ({"GIT_COMMITTER_DATE": committed} if committed else {})
+        self.git(*args, input=message, env=env)
         return self.head()
 
     def branch(self, name: str, start: str = "HEAD") -> None:
