@@ -95,6 +95,7 @@ class Project:
         self._titles_digest: str | None = None
         self._log: list[LogEntry] | None = None
         self._files: dict[str, str] | None = None
+        self._theme_titles: dict[str, str] | None = None
         self._results_macros: Any = None
         self._results_markdown: dict[tuple[str, ...], str] = {}
         # Marks where a page's history goes; random, so contributed text cannot place one.
@@ -280,8 +281,12 @@ class Project:
             theme_title=self.theme_titles(), vocab=self.settings.vocabulary, page_url=page_url)
 
     def theme_titles(self) -> dict[str, str]:
-        """Theme id → title, for histories: the agenda's themes, and those gone by their last title."""
-        return {**(self.changelog.theme_titles() if self.changelog else {}), **self.agenda.theme_titles()}
+        """Theme id → title, for histories: the agenda's themes, and those gone by their last title
+        (made once: every page's history asks)."""
+        if self._theme_titles is None:
+            self._theme_titles = {**(self.changelog.theme_titles() if self.changelog else {}),
+                                  **self.agenda.theme_titles()}
+        return self._theme_titles
 
     def last_changed(self, src_uri: str) -> str | None:
         """The date of the page's last commit (YYYY-MM-DD, for the sitemap)."""
