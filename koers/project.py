@@ -22,7 +22,7 @@ from .buildcache import BuildCache, code_fingerprint, digest, stable_repr
 from .diagram import Diagram, draw_relations
 from .frontmatter import parse_document
 from .history import History, Repository, find_repository, path_in_repository, read_history
-from .loading import Layout, load_agenda, raise_for_errors, read_worktree
+from .loading import Layout, file_id, load_agenda, raise_for_errors, read_worktree
 from .model import Agenda, Goal
 from .pagehistory import ChangeLog, LogEntry, PageHistory
 from .planning import PLANNING_FILE, Phase, check_planning_file, parse_planning, timeline
@@ -45,6 +45,7 @@ from .site import (
     csv_columns,
     expand_nav,
     generated_pages,
+    page_url,
 )
 from .versionpages import VERSIES_SRC, VersionPages, version_url
 from .versions import (
@@ -304,7 +305,7 @@ class Project:
         path = path[len(self.prefix):]
         layout = self.settings.layout
         docs = self.docs + "/"
-        stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+        stem = file_id(path)
         if layout.is_goal(path):
             goal = self.agenda.goals_by_id().get(stem)
             return (goal.title, self.urls.goal_url(goal.id)) if goal else None
@@ -312,16 +313,14 @@ class Project:
             theme = next((t for t in self.agenda.themes if t.id == stem), None)
             return (theme.title, self.urls.theme_url(theme.id)) if theme else None
         if path.startswith(docs) and path.endswith(".md") and (self.root / path).is_file():
-            src = path[len(docs):]
-            url = "" if src == "index.md" else src.removesuffix("index.md").removesuffix(".md") + "/"
-            return self._chapter_title(path), url.replace("//", "/")
+            return self._chapter_title(path), page_url(path[len(docs):])
         return None
 
     def _chapter_title(self, path: str) -> str:
         if path not in self._titles:
             doc, _ = parse_document(path, (self.root / path).read_bytes(), front_matter_required=False)
             title = doc.data.get("title") if doc else None
-            self._titles[path] = str(title) if title else path.rsplit("/", 1)[-1].removesuffix(".md")
+            self._titles[path] = str(title) if title else file_id(path)
         return self._titles[path]
 
     def log_entries(self) -> list[LogEntry]:

@@ -148,6 +148,14 @@ def dump_json(data: Any) -> str:
     return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
 
+def page_url(src_uri: str) -> str:
+    """The site-relative URL MkDocs gives a page: "inleiding.md" → "inleiding/", "index.md" → ""."""
+    stem = src_uri.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("index") if stem.endswith("/index") else stem + "/"
+
+
 CSV_FIELDS = ("theme", "theme_title", "goal", "goal_title", "direction", "goal_order", "result_number", "result",
               "url")
 """The columns of ``data/agenda.csv``, in order."""

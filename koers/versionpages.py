@@ -15,9 +15,10 @@ from typing import Any
 
 from .buildcache import digest
 from .compare import AgendaComparison, GoalComparison, compare_agendas
+from .loading import file_id
 from .model import Agenda
 from .render import relative_url
-from .site import NAV_THEMES, GeneratedPage, SiteMap, agenda_data, dump_json
+from .site import NAV_THEMES, GeneratedPage, SiteMap, agenda_data, dump_json, page_url
 from .versions import Version, VersionSet
 
 VERSIES_SRC = "versies.md"
@@ -37,14 +38,6 @@ def compare_url(old_id: str, new_id: str) -> str:
 def chapter_anchor(chapter_id: str) -> str:
     """The anchor of a chapter in a version document: "inleiding.md" → "hoofdstuk-inleiding"."""
     return "hoofdstuk-" + chapter_id.removesuffix(".md").replace("/", "-")
-
-
-def page_url(src_uri: str) -> str:
-    """The site-relative URL MkDocs gives a page: "inleiding.md" → "inleiding/", "index.md" → ""."""
-    stem = src_uri.removesuffix(".md")
-    if stem == "index":
-        return ""
-    return stem.removesuffix("index") if stem.endswith("/index") else stem + "/"
 
 
 def embed_markdown(markdown: str, prefix: str, source: str, link: Callable[[str, str], str]) -> str:
@@ -168,8 +161,7 @@ class VersionPages:
     def _link(self, from_url: str, agenda: Agenda, chapters: set[str], target: str, anchor: str) -> str:
         """Where a link in a version document to page `target` (a src_uri) goes: to the theme, goal or
         chapter in the document when it holds it, else to the page on the site (`anchor` kept)."""
-        folder, _, name = target.rpartition("/")
-        stem = name.removesuffix(".md")
+        folder, stem = target.rpartition("/")[0], file_id(target)
         if folder == self.urls.group_slug and any(t.id == stem for t in agenda.themes):
             return f"#thema-{stem}"
         if folder == self.urls.item_slug and stem in agenda.goals_by_id():
