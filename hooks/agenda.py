@@ -82,6 +82,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         _current().check_pages()
     except ContentError as error:
         raise PluginError(str(error)) from None
+    env.globals["koers_fragments"] = _current().fragments
     return env
 
 

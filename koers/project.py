@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from .buildcache import BuildCache, code_fingerprint, digest, stable_repr
 from .diagram import Diagram, draw_relations
+from .fragments import Fragments
 from .frontmatter import parse_document
 from .history import History, Repository, find_repository, path_in_repository, read_history
 from .loading import Layout, file_id, load_agenda, raise_for_errors, read_worktree
@@ -83,6 +84,7 @@ class Project:
         self.docs_dir = docs_dir
         self.settings = settings
         self.env = make_environment(templates_dir)
+        self.fragments = Fragments()
         self.agenda = Agenda()
         self.warnings: list[Problem] = []
         self.changelog: ChangeLog | None = None
