@@ -14,6 +14,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from koers.buildcache import CACHE_DIR
 from koers.problems import ContentError
@@ -74,7 +75,13 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return _current().page_html(page.file.src_uri, html)
+    project = _current()
+    html = project.page_html(page.file.src_uri, html)
+    if rest := project.rest_headings(page.file.src_uri, page.toc):
+        toc, anchors = rest
+        page.toc = get_toc(toc)  # type: ignore[arg-type]
+        page.present_anchor_ids = (page.present_anchor_ids or set()) | anchors
+    return html
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import partial
@@ -28,7 +28,7 @@ from .model import Agenda, Goal
 from .pagehistory import ChangeLog, LogEntry, PageHistory
 from .planning import PLANNING_FILE, Phase, check_planning_file, parse_planning, timeline
 from .problems import ContentError, Problem
-from .render import AMSTERDAM, MarkdownRenderer, make_environment, month_label, sanitize
+from .render import AMSTERDAM, ID_ATTRIBUTE, MarkdownRenderer, extend_toc, make_environment, month_label, sanitize
 from .settings import Settings
 from .site import (
     AGENDA_CSV,
@@ -118,6 +118,15 @@ class Project:
         # history, and a page whose text took it in (an unclosed block) fails the build.
         self._text_end = f"koers-text-end-{secrets.token_hex(8)}"
         self._text_ends: set[str] = set()  # pages whose template marked the end of their text
+        # Where a page's generated rest begins, and each block of it (`rest()`): the related
+        # goals' headings, the history's heading. Koers converts each block itself, once per
+        # distinct text (most are the same on many pages), and puts them into the finished page;
+        # MkDocs converts only the page's own part, and the hook adds their headings to the contents.
+        self._rest = f"koers-rest-{secrets.token_hex(8)}"
+        self._rests: dict[str, list[str]] = {}  # Markdown of each page's rest, until its HTML is made
+        self._rest_html: dict[str, str] = {}  # until the page is finished
+        # its headings, their ids, and the ids of the page's own headings renamed to make way
+        self._rest_toc: dict[str, tuple[list[dict[str, Any]], frozenset[str], dict[str, str]]] = {}
         self._swallowed: list[str] = []  # pages whose text took in that mark
         layout = settings.layout
         self.docs = docs = docs_dir.relative_to(root).as_posix()  # e.g. "content"
@@ -422,7 +431,8 @@ class Project:
                                    "history": self.page_summary(src_uri), "commit_url": self.settings.commit_url,
                                    "title_of": self.title_of, "history_slot": self._slot,
                                    "content_slot": self._content_slot, "part": self._part_marker,
-                                   "late": self._late_marker, "text_end": partial(self._text_end_marker, src_uri)}
+                                   "late": self._late_marker, "text_end": partial(self._text_end_marker, src_uri),
+                                   "rest": self._rest_marker}
         if kind == "goal":
             goal = self.agenda.goal(key)
             context |= {"goal": goal, "theme": self.agenda.theme(goal.theme),
@@ -458,7 +468,13 @@ class Project:
         elif kind == "wijzigingen":
             context |= {"months": self.site_log(), "history_state": self.changelog.state if self.changelog
                         else "unavailable", "feed": bool(self.settings.site_url)}
-        return self.env.get_template(f"koers/{kind}.md").render(context)
+        own, *rest = self.env.get_template(f"koers/{kind}.md").render(context).split(self._rest)
+        if rest:
+            self._rests[src_uri] = rest
+        return own
+
+    def _rest_marker(self) -> str:
+        return self._rest
 
     def _part_marker(self, n: int) -> str:
         return f"{self._part_slot}-{n}"
@@ -486,7 +502,26 @@ class Project:
             html = self._part.sub(lambda m: parts[int(m.group(1))], html)
         if src_uri in self._late:
             html = self._late_paragraph.sub(r"<!--\1-->", html)
+        if (rest := self._rests.pop(src_uri, None)) is not None:
+            blocks = [self.markdown.render_with_toc(block) for block in rest if block.strip()]
+            rest_html = "\n".join(str(html) for html, _, _ in blocks)
+            tokens = [token for _, block_tokens, _ in blocks for token in block_tokens]
+            anchors = frozenset().union(*(block_anchors for _, _, block_anchors in blocks))
+            self._rest_html[src_uri] = self._late_paragraph.sub(r"<!--\1-->", rest_html)
+            # The rest's ids are fixed ("samenhang"); a heading of the page's own text that
+            # Markdown gave the same id is renamed, as Markdown does within one text.
+            html, renames = _rename_ids(html, anchors)
+            self._rest_toc[src_uri] = tokens, anchors, renames
+            html += f"\n<!--{self._rest}-->"  # after the footnotes, as the rest came after the text
         return html
+
+    def rest_headings(self, src_uri: str, toc: Iterable[Any]) -> tuple[list[dict[str, Any]], set[str]] | None:
+        """After `page_html`: the page's table of contents (MkDocs' `page.toc`) with the headings of
+        its generated rest, as toc tokens, and the ids the rest adds; None for a page without one."""
+        if (rest := self._rest_toc.pop(src_uri, None)) is None:
+            return None
+        tokens, anchors, renames = rest
+        return extend_toc(toc, tokens, renames), set(anchors)
 
     def check_pages(self) -> None:
         """After Markdown, before any page is written: raise ContentError naming each page whose
@@ -510,6 +545,8 @@ class Project:
         related goals would match every goal of a theme, or every goal related to the one a
         reader looks for, and the opgave and relations are found on their own pages.
         """
+        if (rest := self._rest_html.pop(src_uri, None)) is not None:
+            output = output.replace(f"<!--{self._rest}-->", rest, 1)
         if late := self._late.pop(src_uri, None):
             output = self._late_comment.sub(lambda m: late[int(m.group(1))], output)
         output = self._fill(output, self._slot, lambda _: self._history_html(src_uri, page_url))
@@ -617,6 +654,26 @@ def _at_top_level(html: str, at: int) -> bool:
         if match.group(2).lower() not in _VOID:
             depth += -1 if match.group(1) else 1
     return depth == 0
+
+
+_ID_OR_LOCAL_LINK = re.compile(r'\b(id="|href="#)([^"]+)"')
+
+
+def _rename_ids(html: str, taken: frozenset[str]) -> tuple[str, dict[str, str]]:
+    """`html` with each id in `taken` renamed to the first free "id_N" (and the links to it),
+    and the renames."""
+    if not any(f'id="{anchor}"' in html for anchor in taken):
+        return html, {}
+    ids = set(ID_ATTRIBUTE.findall(html))
+    renames = {}
+    for clash in sorted(ids & taken):
+        n = 1
+        while f"{clash}_{n}" in ids | taken:
+            n += 1
+        renames[clash] = f"{clash}_{n}"
+    if renames:
+        html = _ID_OR_LOCAL_LINK.sub(lambda m: f'{m.group(1)}{renames.get(m.group(2), m.group(2))}"', html)
+    return html, renames
 
 
 def _place_footnotes(html: str, start: int, end: int) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 import nh3
 from babel.dates import format_date, format_datetime
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from markdown.extensions.toc import nest_toc_tokens
 from markupsafe import Markup
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -155,7 +157,35 @@ def make_environment(templates_dir: Path) -> Environment:
     return env
 
 
-_ID = re.compile(r'\bid="([^"]+)"')
+def _token_ids(tokens: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    for token in tokens:
+        yield token["id"]
+        yield from _token_ids(token["children"])
+
+
+def extend_toc(items: Iterable[Any], tokens: Iterable[Mapping[str, Any]],
+               renames: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """A page's table of contents followed by more headings, nested as Python-Markdown nests them.
+
+    `items` are MkDocs' entries (title, id, level, children), `tokens` Python-Markdown's toc
+    tokens (name, id, level, children) of HTML placed after the page's own; the result is
+    tokens for both. `renames` (id → id) applies to `items`.
+    """
+    renames = renames or {}
+    flat: list[dict[str, Any]] = []
+
+    def walk(entries: Iterable[Any], fields: Callable[[Any], tuple[int, str, str, Iterable[Any]]]) -> None:
+        for entry in entries:
+            level, anchor, name, children = fields(entry)
+            flat.append({"level": level, "id": anchor, "name": name})
+            walk(children, fields)
+
+    walk(items, lambda item: (item.level, renames.get(item.id, item.id), item.title, item.children))
+    walk(tokens, lambda token: (token["level"], token["id"], token["name"], token["children"]))
+    return nest_toc_tokens(flat)
+
+
+ID_ATTRIBUTE = re.compile(r'\bid="([^"]+)"')
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])")
 _HEADING_LEVEL = re.compile(r"<h([1-6])(?=[\s>])")
 _LOCAL_HREF = re.compile(r'\bhref="#([^"]+)"')
@@ -173,6 +203,17 @@ class MarkdownRenderer:
 
         self._md = markdown.Markdown(extensions=extensions, extension_configs=configs)
         self._converted: dict[str, tuple[str, frozenset[str]]] = {}
+        self._with_toc: dict[str, tuple[Markup, list[dict[str, Any]], frozenset[str]]] = {}
+
+    def render_with_toc(self, text: str) -> tuple[Markup, list[dict[str, Any]], frozenset[str]]:
+        """`text` as HTML with its ids as written, its headings as Python-Markdown's toc tokens
+        (level, id, name, children), and their ids; for a generated part of a page, converted
+        once per distinct text."""
+        if text not in self._with_toc:
+            html = sanitize(self._md.reset().convert(text))
+            tokens = getattr(self._md, "toc_tokens", [])
+            self._with_toc[text] = html, tokens, frozenset(_token_ids(tokens))
+        return self._with_toc[text]
 
     def render(self, text: str, prefix: str, top: int = 0) -> Markup:
         """`text` as HTML, its ids prefixed with `prefix` and, with `top`, its headings moved so
@@ -181,7 +222,7 @@ class MarkdownRenderer:
         # several prefixes (a goal in each version document): each text is converted once.
         if text not in self._converted:
             html = str(sanitize(self._md.reset().convert(text)))
-            self._converted[text] = html, frozenset(_ID.findall(html))
+            self._converted[text] = html, frozenset(ID_ATTRIBUTE.findall(html))
         html, own = self._converted[text]
         if top and (levels := [int(level) for level in _HEADING_LEVEL.findall(html)]):
             # After Markdown, so every kind of heading moves: "#", a line of "=" or "-" under the
@@ -192,6 +233,6 @@ class MarkdownRenderer:
         if not own:
             return Markup(html)
         # `prefix` is a slug chosen by Koers (never contributed text), so the sanitised HTML stays safe.
-        html = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', html)
+        html = ID_ATTRIBUTE.sub(lambda m: f'id="{prefix}-{m.group(1)}"', html)
         html = _LOCAL_HREF.sub(lambda m: f'href="#{prefix}-{m.group(1)}"' if m.group(1) in own else m.group(0), html)
         return Markup(html)

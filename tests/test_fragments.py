@@ -1,5 +1,6 @@
 """What the build renders once for many pages: Material's navigation and interface texts
-(`koers.fragments`)."""
+(`koers.fragments`), and the generated rest of a page (`Project` converts each block of it
+once; MkDocs converts only the page's own text)."""
 
 from __future__ import annotations
 
@@ -120,3 +121,34 @@ def test_a_goal_listed_in_the_navigation_is_marked_there_on_its_own_page(tmp_pat
         nav = _primary_nav(built.html(f"doelen/{goal}/"))
         active = re.findall(r'<a href="([^"]*)" class="md-nav__link md-nav__link--active', nav)
         assert active == ["./"], goal
+
+
+def test_a_heading_of_the_goal_text_named_like_a_generated_one_gets_its_own_id(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.write("goals/meer-woningen.md", goal_file(
+        "Meer betaalbare woningen", "wonen", "meer", 2, ["er woningen bijkomen."],
+        [("meer-bewegen", "Wie goed woont, beweegt meer.")],
+        "## Samenhang\n\nMet de woningcorporaties.\n\n## Wijzigingsgeschiedenis\n\nZie [samenhang](#samenhang).\n"))
+    built = site.build()
+    page = built.html("doelen/meer-woningen/")
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert sorted(set(ids)) == sorted(ids)  # no id twice
+    article = built.article("doelen/meer-woningen/")
+    order = [article.index(f'id="{anchor}"') for anchor in
+             ("samenhang_1", "wijzigingsgeschiedenis_1", "samenhang", "samenhang-gezondheid", "wijzigingsgeschiedenis")]
+    assert order == sorted(order)
+    assert 'href="#samenhang_1"' in article  # its permalink, and the text's own link to it
+    toc = page[page.index('data-md-type="toc"'):page.index('<div class="md-content"')]
+    hrefs = re.findall(r'href="(#[^"]+)"', toc)
+    assert hrefs == ["#resultaten", "#samenhang_1", "#wijzigingsgeschiedenis_1", "#samenhang",
+                     "#samenhang-gezondheid", "#wijzigingsgeschiedenis"]
+
+
+def test_links_to_the_generated_headings_of_a_page_are_valid_anchors(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.config["validation"] = {"anchors": "warn"}  # with --strict: a missing anchor fails the build
+    site.write_config()
+    site.write("content/inleiding.md", "---\ntitle: Inleiding\n---\n\nZie [wonen](doelen/minder-dakloosheid.md"
+               "#samenhang-gezondheid) en [de geschiedenis](themas/wonen.md#wijzigingsgeschiedenis).\n")
+    built = site.build()
+    assert 'href="../doelen/minder-dakloosheid/#samenhang-gezondheid"' in built.article("inleiding/")
