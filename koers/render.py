@@ -66,10 +66,24 @@ def relative_url(from_url: str, to_url: str) -> str:
     """Link from page `from_url` to `to_url` (both site-relative, like "doelen/x/")."""
     target, _, anchor = to_url.partition("#")
     base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
-    rel = posixpath.relpath("/" + target, "/" + base)
+    rel = _relpath(target, base)
     if target.endswith("/") or not target:
         rel = "./" if rel == "." else rel + "/"
     return rel + (f"#{anchor}" if anchor else "")
+
+
+def _relpath(target: str, base: str) -> str:
+    """`posixpath.relpath("/" + target, "/" + base)`, without its calls to the file system
+    (`abspath`), for the thousands of links a build makes."""
+    if "." in target or "." in base:  # a file name, or a "." or ".." segment
+        return posixpath.relpath("/" + target, "/" + base)
+    start, path = [part for part in base.split("/") if part], [part for part in target.split("/") if part]
+    common = 0
+    for own, other in zip(start, path):
+        if own != other:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + path[common:]) or "."
 
 
 def dutch_date(moment: datetime | date) -> str:

@@ -152,3 +152,4 @@ def test_links_to_the_generated_headings_of_a_page_are_valid_anchors(tmp_path: P
                "#samenhang-gezondheid) en [de geschiedenis](themas/wonen.md#wijzigingsgeschiedenis).\n")
     built = site.build()
     assert 'href="../doelen/minder-dakloosheid/#samenhang-gezondheid"' in built.article("inleiding/")
+
