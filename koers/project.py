@@ -99,7 +99,7 @@ class Project:
         self._log: list[LogEntry] | None = None
         self._files: dict[str, str] | None = None
         self._theme_titles: dict[str, str] | None = None
-        self._results_macros: Any = None
+        self._modules: dict[str, Any] = {}
         self._results_markdown: dict[tuple[str, ...], str] = {}
         # Marks where a page's history goes; random, so contributed text cannot place one.
         self._slot = f"koers-history-{secrets.token_hex(8)}"
@@ -437,9 +437,9 @@ class Project:
             goal = self.agenda.goal(key)
             context |= {"goal": goal, "theme": self.agenda.theme(goal.theme),
                         "related": self.agenda.related_by_theme(goal.id)}
-            related = self.env.get_template("koers/_related.html")
-            self._late[src_uri] = [self.env.get_template("koers/_goal_head.html").render(context), *(
-                related.render(context, items=items) for _, items in context["related"])]
+            parts = self._macros("koers/_goal_parts.html", theme_url=self.urls.theme_url, goal_url=self.urls.goal_url)
+            self._late[src_uri] = [str(parts.head(goal, context["theme"], context["history"], page_url)), *(
+                str(parts.related(items, page_url)) for _, items in context["related"])]
         elif kind == "theme":
             context |= {"theme": self.agenda.theme(key)}
             lists = self.env.get_template("koers/_goal_lists.html").make_module(context)
@@ -604,11 +604,17 @@ class Project:
         written as the goal page writes them (koers/_results.md), for the version documents."""
         results = self._results_markdown.get(goal.results)
         if results is None:  # most goals have the same results in several versions
-            if self._results_macros is None:
-                self._results_macros = self.env.get_template("koers/_results.md").make_module(
-                    {"vocab": self.settings.vocabulary})
-            results = self._results_markdown[goal.results] = str(self._results_macros.results(goal.results))
+            macros = self._macros("koers/_results.md")
+            results = self._results_markdown[goal.results] = str(macros.results(goal.results))
         return f"We willen bereiken dat:\n\n{results}\n\n{goal.body}"
+
+    def _macros(self, template: str, **context: Any) -> Any:
+        """The macros of `template`, made once per build with `vocab` and `context` (the same on
+        every call: what does not change within a build)."""
+        if template not in self._modules:
+            self._modules[template] = self.env.get_template(template).make_module(
+                {"vocab": self.settings.vocabulary, **context})
+        return self._modules[template]
 
     @staticmethod
     def _fill(output: str, slot: str, render: Callable[[int], str]) -> str:
