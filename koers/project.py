@@ -18,11 +18,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .buildcache import BuildCache, code_fingerprint, digest, stable_repr
+from .buildcache import CACHE_DIR, BuildCache, code_fingerprint, digest, stable_repr
 from .diagram import Diagram, draw_relations
 from .fragments import Fragments
 from .frontmatter import parse_document
-from .history import History, Repository, find_repository, path_in_repository, read_history
+from .history import History, Repository, find_repository, path_in_repository, read_history, run_git
 from .loading import Layout, file_id, load_agenda, raise_for_errors, read_worktree
 from .model import Agenda, Goal
 from .pagehistory import ChangeLog, LogEntry, PageHistory
@@ -67,6 +67,8 @@ SHALLOW_CLONE = (
 _SWALLOWED = ("the text does not end where it should: a block in it is never closed (an HTML block, or a block "
               "of one of the site's Markdown extensions such as '/// note'), so it would swallow everything the "
               "page shows after it; close the block where it should end")
+_COMMITTED_CACHE = ("git holds files in the build cache, so this build does not use it (its parts would go into the "
+                    "pages unchecked). Remove them from git with 'git rm -r --cached .cache/koers' and commit")
 NO_GIT = ("the change history is not available: this folder is not a git repository (a downloaded zip?). "
           "The site is built without it; clone the repository with git to publish the history")
 
@@ -149,6 +151,7 @@ class Project:
         the content and reads the versions. Errors still come in the order of those steps.
         """
         self.locate()
+        cache_warnings = self._trust_cache()
         with ThreadPoolExecutor(max_workers=1) as pool:
             reading = pool.submit(self.read_changelog)
             try:
@@ -168,12 +171,32 @@ class Project:
                 self._history_free_files()
             missing_history = self.load_history(reading.result())
         self.load_planning()
-        return missing_history, [*self.warnings, *version_warnings]
+        return missing_history, [*cache_warnings, *self.warnings, *version_warnings]
 
     def locate(self) -> None:
         """Find the git repository the project lies in (and the project's folder inside it)."""
         self.repository = find_repository(self.root)
         self.prefix = path_in_repository(self.root, self.repository.toplevel) if self.repository else ""
+
+    def _trust_cache(self) -> list[Problem]:
+        """Use the build cache only if this machine's builds alone can have written it.
+
+        Its entries go into the pages unchecked, and their names follow from the code and the
+        content, both public: a pull request could commit entries, or a link that points the
+        folder at files it adds, and its preview would publish them. So the cache is left
+        unused outside git (nothing there to cache), when git holds anything in it, or when the
+        folder or its parent is a link.
+        """
+        directory = self.cache.directory
+        if directory is None:
+            return []
+        linked = any(p.is_symlink() for p in (directory, directory.parent))
+        committed = False
+        if self.repository is not None and not linked:
+            committed = bool(run_git(["ls-files", "-z", "--", str(directory)], self.repository.toplevel))
+        if self.repository is None or linked or committed:
+            self.cache = BuildCache(None, "")
+        return [Problem(CACHE_DIR, None, _COMMITTED_CACHE, "warning")] if committed else []
 
     def load(self) -> Agenda:
         """Load and validate the content; raise ContentError with every problem found."""

@@ -342,3 +342,37 @@ def test_the_claims_of_a_build_that_failed_are_removed_by_the_next(tmp_path: Pat
     assert cache.text(("a",), _pid) != ""
     cache.prune()
     assert sorted(p.name for p in (tmp_path / "c").iterdir()) == [".gitignore", digest("f", "a") + ".html"]
+
+
+PLANTED = '<script>alert("uit de cache")</script>'
+
+
+def _plant(site: AgendaSite) -> None:
+    for name in _entries(site.root):
+        (site.root / CACHE_DIR / name).write_text(PLANTED, "utf-8")
+
+
+def test_entries_committed_to_git_are_never_used(built: Path, tmp_path: Path) -> None:
+    # A pull request could commit entries under the keys a build will ask for (they follow from
+    # the code and the content, both public): its preview would put their HTML into the pages
+    # unchecked. A fresh clone holds only what git holds, so a committed entry is never trusted.
+    site, repo = _copy(built, tmp_path)
+    _plant(site)
+    repo.git("add", "--force", CACHE_DIR)
+    repo.commit("Voeg een cache toe", date="2021-02-01T10:00:00+01:00")
+    clone = GitRepo.clone(repo, tmp_path / "clone")
+    result = AgendaSite.existing(clone.path).build()
+    pages = _pages(result)
+    assert not [page for page, html in pages.items() if "uit de cache" in html]
+    assert "Minder inwoners zijn dakloos" in result.html("versies/concept/")
+    assert "git rm -r --cached .cache/koers" in result.output
+
+
+def test_a_cache_folder_that_links_elsewhere_is_not_used(built: Path, tmp_path: Path) -> None:
+    site, repo = _copy(built, tmp_path)
+    _plant(site)
+    # A link in the repository (".cache" -> a folder it holds) needs no committed entry under .cache/.
+    shutil.move(site.root / CACHE_DIR, site.root / "elders")
+    (site.root / CACHE_DIR).symlink_to(site.root / "elders", target_is_directory=True)
+    result = site.build()
+    assert not [page for page, html in _pages(result).items() if "uit de cache" in html]
