@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import pickle
 import shutil
 import sys
 import tempfile
@@ -34,6 +35,7 @@ from typing import Any
 
 CACHE_DIR = ".cache/koers"
 _SUFFIX = ".html"
+_DATA_SUFFIX = ".pickle"
 _CLAIMS = ".claims-"  # a folder per second process: which entries each process took
 # What renders the cached parts besides Koers' own code and templates.
 _LIBRARIES = ("jinja2", "markupsafe", "markdown", "pymdown-extensions", "nh3", "babel")
@@ -121,6 +123,35 @@ class BuildCache:
         text = render()
         self._store(path, text)
         return text
+
+    def load(self, parts: Iterable[str]) -> Any:
+        """The value `save` stored for `parts` (the history, the versions' agendas: data a build
+        reads rather than renders), or None.
+
+        Pickled: safe because a build reads this folder only when this machine's builds alone
+        can have written it (`koers.project.Project` checks that git holds nothing in it).
+        """
+        if self.directory is None:
+            return None
+        key = digest(self.fingerprint, *parts)
+        self.used.add(key)
+        try:
+            with (self.directory / (key + _DATA_SUFFIX)).open("rb") as file:
+                return pickle.load(file)
+        except Exception:  # noqa: BLE001 - missing, unreadable or from an interrupted write: read again
+            return None
+
+    def save(self, parts: Iterable[str], value: Any) -> None:
+        """Store `value` for `parts`, for `load`."""
+        if self.directory is None:
+            return
+        key = digest(self.fingerprint, *parts)
+        try:
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - the cache only saves time: keep nothing
+            return
+        self.used.add(key)
+        self._store(self.directory / (key + _DATA_SUFFIX), data)
 
     def prefill(self, jobs: Iterable[tuple[Iterable[str], Callable[[], str]]]) -> None:
         """Render the entries of `jobs` (parts, render) that are missing in a second process.
@@ -249,15 +280,15 @@ class BuildCache:
             return False
         return True
 
-    def _store(self, path: Path, text: str) -> None:
+    def _store(self, path: Path, content: str | bytes) -> None:
         # Written aside and renamed into place: a build that stops halfway, or a second build
         # at the same time, never leaves a partial entry under a valid key.
         if not self._make_directory():
             return
         try:
             fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=_SUFFIX)
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                file.write(text)
+            with os.fdopen(fd, "wb") as file:
+                file.write(content.encode("utf-8") if isinstance(content, str) else content)
             os.replace(temporary, path)
         except OSError:
             pass
@@ -271,7 +302,7 @@ class BuildCache:
         for path in self.directory.iterdir():
             if path.name.startswith(_CLAIMS):  # left by a build that failed
                 shutil.rmtree(path, ignore_errors=True)
-            elif path.suffix == _SUFFIX and path.stem not in self.used:
+            elif path.suffix in (_SUFFIX, _DATA_SUFFIX) and path.stem not in self.used:
                 try:
                     path.unlink()
                     removed += 1

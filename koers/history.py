@@ -39,6 +39,7 @@ __all__ = [
     "History",
     "Repository",
     "find_repository",
+    "head_commit",
     "path_in_repository",
     "read_blobs",
     "read_history",
@@ -362,8 +363,16 @@ def find_repository(root: Path | str) -> Repository | None:
     return Repository(Path(toplevel_line), shallow_line == "true")
 
 
+def head_commit(toplevel: Path) -> str | None:
+    """The sha of the commit HEAD points at (one ``rev-parse``); None before the first commit."""
+    try:
+        return run_git(["rev-parse", "-q", "--verify", "HEAD^{commit}"], toplevel).decode().strip() or None
+    except GitError:
+        return None
+
+
 def read_history(root: Path | str, *, paths: Sequence[str] = (), local_paths: Sequence[str] = (),
-                 repository: Repository | None = None) -> History:
+                 repository: Repository | None = None, commits: list[Commit] | None = None) -> History:
     """Read the change history of the git repository containing `root`.
 
     Starts three git processes (``rev-parse``, ``log``, ``status``) however
@@ -380,6 +389,8 @@ def read_history(root: Path | str, *, paths: Sequence[str] = (), local_paths: Se
         local_paths: Like `paths`, but relative to `root`; a project inside a
             larger repository (``examples/x``) names its own folders this way
             without a separate call to learn where it lies.
+        commits: The commits an earlier call returned for the same HEAD and
+            paths (a commit never changes): then no ``log`` is run.
 
     Returns:
         The history; with ``available=False`` when `root` is not in a git work
@@ -402,7 +413,8 @@ def read_history(root: Path | str, *, paths: Sequence[str] = (), local_paths: Se
         prefix = path_in_repository(root, toplevel)
         paths = sorted({*paths, *(prefix + p if p != "." else prefix.rstrip("/") or "." for p in local_paths)})
     spec = ["--", *paths]
-    log = run_git([*_LOG_ARGS, *spec], toplevel)
+    if commits is None:
+        commits = _first_parent_line(_parse_log(run_git([*_LOG_ARGS, *spec], toplevel)), listed_only=bool(paths))
     status = run_git(
         ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", *spec],
         toplevel,
@@ -410,7 +422,7 @@ def read_history(root: Path | str, *, paths: Sequence[str] = (), local_paths: Se
     return History(
         available=True,
         shallow=repository.shallow,
-        commits=_first_parent_line(_parse_log(log), listed_only=bool(paths)),
+        commits=commits,
         uncommitted=_parse_status(status),
         toplevel=toplevel,
     )

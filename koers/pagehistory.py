@@ -186,16 +186,21 @@ class ChangeLog:
             return "unavailable"
         return "partial" if self.history.shallow else "complete"
 
-    def preload(self) -> None:
-        """Read every file version the history shows, in one git process.
+    def preload(self, known: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+        """Read every file version the history shows, in one git process, and return them.
 
         Reading all of them at once is simpler than asking per page and costs one
-        process; blobs are cached by id, since a blob never changes. They are parsed
+        process; blobs are cached by id, since a blob never changes (`known`: what an
+        earlier build of the same history read, and then no process). They are parsed
         when a page first needs them: with the build cache, most pages never do.
         """
+        if known is not None:
+            self._blobs.update(known)
+            return self._blobs
         shas = {s for c in self.history.commits for ch in c.changes for s in (ch.old_blob, ch.new_blob) if s}
         if shas:
             self._blobs.update(self.history.read_blobs(shas))
+        return self._blobs
 
     def parse_goal_versions(self) -> None:
         """Parse every goal version now instead of when first needed (for `bench.history_probe`,

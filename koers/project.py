@@ -22,7 +22,15 @@ from .buildcache import CACHE_DIR, BuildCache, code_fingerprint, digest, stable_
 from .diagram import Diagram, draw_relations
 from .fragments import Fragments
 from .frontmatter import parse_document
-from .history import History, Repository, find_repository, path_in_repository, read_history, run_git
+from .history import (
+    History,
+    Repository,
+    find_repository,
+    head_commit,
+    path_in_repository,
+    read_history,
+    run_git,
+)
 from .loading import Layout, file_id, load_agenda, raise_for_errors, read_worktree
 from .model import Agenda, Goal
 from .pagehistory import ChangeLog, LogEntry, PageHistory
@@ -55,6 +63,7 @@ from .versions import (
     read_agendas,
     read_declared,
     renames_between,
+    step_renames,
     working_version,
 )
 
@@ -207,12 +216,24 @@ class Project:
         return agenda
 
     def read_changelog(self) -> ChangeLog:
-        """The git history with every file version it shows (after `locate`; changes nothing here)."""
+        """The git history with every file version it shows (after `locate`; changes nothing here).
+
+        The commits and file versions come from the build cache when an earlier build read them
+        for the same HEAD: a commit never changes. Only the uncommitted changes are read anew.
+        """
         layout = self.settings.layout
-        history = read_history(self.root, local_paths=sorted({self.docs, layout.goals_dir, layout.themes_dir}),
-                               repository=self.repository) if self.repository else History()
+        paths = sorted({self.docs, layout.goals_dir, layout.themes_dir})
+        key: tuple[str, ...] | None = None
+        if self.repository is not None and not self.repository.shallow and self.cache.directory is not None:
+            head = head_commit(self.repository.toplevel)
+            key = ("history", head, self.prefix, *paths) if head else None
+        known = self.cache.load(key) if key else None
+        history = read_history(self.root, local_paths=paths, repository=self.repository,
+                               commits=known[0] if known else None) if self.repository else History()
         changelog = ChangeLog(history, self.prefix + layout.goals_dir, self.prefix + layout.themes_dir)
-        changelog.preload()
+        blobs = changelog.preload(known[1] if known else None)
+        if key and not known:
+            self.cache.save(key, (history.commits, blobs))
         return changelog
 
     def load_history(self, changelog: ChangeLog | None = None) -> str | None:
@@ -241,12 +262,20 @@ class Project:
             declared, problems = read_declared(self.root, toplevel)
             raise_for_errors(problems)
             layout = self.git_layout()
-            agendas, problems = read_agendas(toplevel, declared, layout)
+            # What the declared versions hold follows from their commits, which never change:
+            # read from git once, then from the build cache. Only the werkversie is read anew.
+            key = ("versions", repr(layout), *(f"{v.id}\0{v.ref}\0{v.sha}" for v in declared))
+            if (known := self.cache.load(key)) is None:
+                agendas, problems = read_agendas(toplevel, declared, layout)
+                known = agendas, problems, step_renames(toplevel, declared, layout)
+                self.cache.save(key, known)
+            agendas, problems, steps = known
             titles = {c.id: c.title for c in self.agenda.chapters}
             versions = VersionSet([*declared, working], {**{k: a.in_document(document, titles)
                                                              for k, a in agendas.items()},
                                                          working.id: self.agenda.in_document(document)})
-            versions.renames = renames_between(toplevel, versions.versions, versions.agendas, layout)
+            steps = [*steps, *step_renames(toplevel, versions.versions[-2:], layout)] if declared else []
+            versions.renames = renames_between(toplevel, versions.versions, versions.agendas, layout, steps)
         self.version_pages = VersionPages(versions, self.urls, document)
         return problems
 

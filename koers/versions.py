@@ -166,18 +166,25 @@ def read_agendas(toplevel: Path, versions: list[Version], layout: Layout) -> tup
     return agendas, problems
 
 
-def renames_between(toplevel: Path, versions: Sequence[Version], agendas: Mapping[str, Agenda],
-                    layout: Layout) -> dict[tuple[str, str], dict[str, str]]:
-    """Goal renames (old id → new id) between every pair of `versions`, oldest first.
-
-    Git detects the renames between each version and the next (the processes side by side);
-    a pair further apart follows each goal through the versions in between, so a goal
-    renamed twice, or renamed and then rewritten beyond git's similarity threshold, is still
-    the same goal. A goal missing from a version in between (deleted, later re-added) is not.
-    """
+def step_renames(toplevel: Path, versions: Sequence[Version], layout: Layout) -> list[dict[str, str]]:
+    """The goal renames git detects between each of `versions` and the next (side by side)."""
     steps = list(zip(versions, versions[1:]))
     with ThreadPoolExecutor(max_workers=max(1, min(len(steps), os.cpu_count() or 1))) as pool:
-        found = list(pool.map(lambda step: goal_renames(toplevel, step[0], step[1], layout), steps))
+        return list(pool.map(lambda step: goal_renames(toplevel, step[0], step[1], layout), steps))
+
+
+def renames_between(toplevel: Path, versions: Sequence[Version], agendas: Mapping[str, Agenda],
+                    layout: Layout, steps: Sequence[dict[str, str]] | None = None
+                    ) -> dict[tuple[str, str], dict[str, str]]:
+    """Goal renames (old id → new id) between every pair of `versions`, oldest first.
+
+    Git detects the renames between each version and the next (`step_renames`, unless given
+    as `steps`); a pair further apart follows each goal through the versions in between, so
+    a goal renamed twice, or renamed and then rewritten beyond git's similarity threshold, is
+    still the same goal. A goal missing from a version in between (deleted, later re-added)
+    is not.
+    """
+    found = step_renames(toplevel, versions, layout) if steps is None else steps
     renames: dict[tuple[str, str], dict[str, str]] = {}
     for i, old in enumerate(versions):
         names = {goal.id: goal.id for goal in agendas[old.id].goals}  # old id -> id in the later version

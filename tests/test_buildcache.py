@@ -376,3 +376,58 @@ def test_a_cache_folder_that_links_elsewhere_is_not_used(built: Path, tmp_path: 
     (site.root / CACHE_DIR).symlink_to(site.root / "elders", target_is_directory=True)
     result = site.build()
     assert not [page for page, html in _pages(result).items() if "uit de cache" in html]
+
+
+def _git_logged(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Put a `git` in front of the real one that logs each command it is asked to run."""
+    shims, log = tmp_path / "shims", tmp_path / "git.log"
+    shims.mkdir()
+    real = shutil.which("git")
+    (shims / "git").write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n', "utf-8")
+    (shims / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shims}{os.pathsep}{os.environ['PATH']}")
+    return log
+
+
+def _subcommands(log: Path) -> list[str]:
+    # "-c x=y … log -z …" → "log"; "cat-file --batch" (file contents) apart from "--batch-check" (refs)
+    commands = []
+    for line in log.read_text("utf-8").splitlines():
+        words = line.split()
+        at = next(i for i, w in enumerate(words) if not w.startswith("-") and words[i - 1] != "-c")
+        commands.append(" ".join(words[at:at + 2]) if words[at] == "cat-file" else words[at])
+    return commands
+
+
+def test_the_next_build_reads_history_and_versions_from_the_cache_not_from_git(
+        built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A commit never changes: what a build read from git for one HEAD and one set of version
+    # commits, the next reads from the cache. The werkversie's changes are read anew.
+    site, repo = _copy(built, tmp_path)
+    cold = site.build()
+    log = _git_logged(monkeypatch, tmp_path)
+    site.write("goals/meer-woningen.md", goal_file(
+        "Meer betaalbare woningen", "wonen", "meer", 2, ["er jaarlijks 150 woningen bijkomen."]))
+    warm = site.build()
+    commands = _subcommands(log)
+    assert "log" not in commands and "cat-file --batch" not in commands and "ls-tree" not in commands
+    assert "status" in commands and "diff" in commands  # the uncommitted edit, the werkversie's renames
+    assert "150 woningen" in warm.html("doelen/meer-woningen/")
+    assert "150 woningen" in warm.html("vergelijk/concept/werkversie/")
+    assert _pages(warm).keys() == _pages(cold).keys()
+    # A new commit is a new HEAD: its history is read from git again, and shows.
+    repo.commit("Verhoog het aantal woningen", date="2021-03-01T10:00:00+01:00")
+    log.unlink()
+    after = site.build()
+    assert "log" in _subcommands(log)
+    assert "Verhoog het aantal woningen" in after.html("doelen/meer-woningen/")
+
+
+def test_unreadable_cached_data_is_read_from_git_again(built: Path, tmp_path: Path) -> None:
+    site, _ = _copy(built, tmp_path)
+    cold = site.build()
+    data = list((site.root / CACHE_DIR).glob("*.pickle"))
+    assert len(data) == 2  # the history, the versions
+    for path in data:
+        path.write_bytes(b"not a pickle")
+    assert _pages(site.build()) == _pages(cold)
