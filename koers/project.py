@@ -682,11 +682,16 @@ class Project:
         self.cache.prune()
 
     def diagram(self) -> Diagram:
-        """The relations diagram of samenhang/, drawn once per build."""
+        """The relations diagram of samenhang/: from the build cache when an earlier build drew it
+        for the same agenda (the settings and the code are part of every key), else drawn."""
         if self._diagram is None:
-            vocab = self.settings.vocabulary
-            self._diagram = draw_relations(self.agenda, self.env, title=f"Samenhang tussen {vocab.item.plural} "
-                                                                        f"en {vocab.group.plural}", vocab=vocab)
+            key = ("diagram", digest(repr(self.agenda)))
+            if (diagram := self.cache.load(key)) is None:
+                vocab = self.settings.vocabulary
+                diagram = draw_relations(self.agenda, self.env, title=f"Samenhang tussen {vocab.item.plural} "
+                                                                      f"en {vocab.group.plural}", vocab=vocab)
+                self.cache.save(key, diagram)
+            self._diagram = diagram
         return self._diagram
 
     def matrix(self) -> list[dict[str, Any]]:
