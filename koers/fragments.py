@@ -9,7 +9,7 @@ the rest; a page the navigation lists (it is marked there) is always rendered it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
 from .render import relative_url
@@ -20,7 +20,8 @@ class _Page(Protocol):
 
 
 class _Nav(Protocol):
-    pages: list[Any]
+    pages: list[Any]  # the pages it lists
+    items: list[Any]  # its tree: sections (children), pages and links (url)
 
 
 # Material's own option that puts the page's table of contents into the navigation.
@@ -57,5 +58,13 @@ class Fragments:
         if page is None or _TOC_IN_NAV in features or any(listed is page for listed in nav.pages):
             return None
         # The navigation reads the page only through the links it makes relative to it (to
-        # every listed page, to the theme's files); the same links, the same HTML.
-        return (relative_url(page.url, ""), *(relative_url(page.url, listed.url) for listed in nav.pages))
+        # every page and link it lists, to the theme's files); the same links, the same HTML.
+        return (relative_url(page.url, ""), *(relative_url(page.url, url) for url in _urls(nav.items)))
+
+
+def _urls(items: Iterable[Any]) -> Iterator[str]:
+    """The URL of every page and link in a navigation tree, in order."""
+    for item in items:
+        if (url := getattr(item, "url", None)) is not None:
+            yield url
+        yield from _urls(getattr(item, "children", None) or ())

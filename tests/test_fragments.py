@@ -46,7 +46,7 @@ def _rendering(fragments: Fragments, page: SimpleNamespace, nav: SimpleNamespace
 
 def test_pages_that_see_the_same_navigation_share_one_rendering() -> None:
     listed = [_page(""), _page("inleiding/"), _page("themas/wonen/")]
-    nav = SimpleNamespace(pages=listed)
+    nav = SimpleNamespace(pages=listed, items=[*listed[:2], SimpleNamespace(children=listed[2:])])
     fragments = Fragments()
     assert _rendering(fragments, _page("doelen/a/"), nav) == ("nav for doelen/a/", True)
     # Every link from doelen/b/ reads as from doelen/a/: the same HTML, not rendered again.
@@ -56,13 +56,23 @@ def test_pages_that_see_the_same_navigation_share_one_rendering() -> None:
     assert _rendering(fragments, _page("doelen.html"), nav) == ("nav for doelen.html", True)
 
 
+def test_a_link_in_the_navigation_counts_as_what_the_navigation_depends_on() -> None:
+    # A link to a file that is not a page ("doelen/besluit.pdf") is made relative to the page
+    # like the pages are: from doelen/a/ it reads "../besluit.pdf", from versies/x/ not.
+    listed = [_page("")]
+    nav = SimpleNamespace(pages=listed, items=[*listed, SimpleNamespace(url="doelen/besluit.pdf", children=None)])
+    fragments = Fragments()
+    assert _rendering(fragments, _page("doelen/a/"), nav)[1]
+    assert _rendering(fragments, _page("versies/x/"), nav) == ("nav for versies/x/", True)
+
+
 @pytest.mark.parametrize("page_url, features", [
     ("themas/wonen/", ()),  # a page the navigation lists is marked in it
     ("doelen/a/", ("toc.integrate",)),  # the navigation holds the page's own contents
 ])
 def test_a_page_whose_navigation_is_its_own_is_always_rendered(page_url: str, features: tuple[str, ...]) -> None:
     listed = [_page(""), _page("themas/wonen/")]
-    nav = SimpleNamespace(pages=listed)
+    nav = SimpleNamespace(pages=listed, items=listed)
     page = next((p for p in listed if p.url == page_url), None) or _page(page_url)
     fragments = Fragments()
     assert _rendering(fragments, page, nav, features)[1]
