@@ -134,6 +134,8 @@ class Project:
         # distinct text (most are the same on many pages), and puts them into the finished page;
         # MkDocs converts only the page's own part, and the hook adds their headings to the contents.
         self._rest = f"koers-rest-{secrets.token_hex(8)}"
+        marker = ((markdown_configs or {}).get("toc") or {}).get("marker", "[TOC]")
+        self._whole_page = re.compile(r"^ {0,3}\*\[" + (f"|{re.escape(marker)}" if marker else ""), re.M)
         self._rests: dict[str, list[str]] = {}  # Markdown of each page's rest, until its HTML is made
         self._rest_html: dict[str, str] = {}  # until the page is finished
         # its headings, their ids, and the ids of the page's own headings renamed to make way
@@ -520,10 +522,18 @@ class Project:
         elif kind == "wijzigingen":
             context |= {"months": self.site_log(), "history_state": self.changelog.state if self.changelog
                         else "unavailable", "feed": bool(self.settings.site_url)}
-        own, *rest = self.env.get_template(f"koers/{kind}.md").render(context).split(self._rest)
-        if rest:
+        text = self.env.get_template(f"koers/{kind}.md").render(context)
+        own, *rest = text.split(self._rest)
+        if rest and not self._reaches_rest(markdown):
             self._rests[src_uri] = rest
-        return own
+            return own
+        return text.replace(self._rest, "")
+
+    def _reaches_rest(self, markdown: str) -> bool:
+        """Whether the page's own text asks Markdown for something about the whole page: a table
+        of contents ("[TOC]") or abbreviations ("*[GGD]: …"). Its generated rest is then
+        converted with it, as one text, so the contents list the rest's headings too."""
+        return bool(self._whole_page.search(markdown))
 
     def _rest_marker(self) -> str:
         return self._rest
@@ -556,7 +566,9 @@ class Project:
             html = self._late_paragraph.sub(r"<!--\1-->", html)
         if (rest := self._rests.pop(src_uri, None)) is not None:
             blocks = [self.markdown.render_with_toc(block) for block in rest if block.strip()]
-            rest_html = "\n".join(str(html) for html, _, _ in blocks)
+            # Placed after the search index is made: the marks that kept its headings out of the
+            # index while they were part of the page (see `_reaches_rest`) are not needed.
+            rest_html = "\n".join(str(html) for html, _, _ in blocks).replace(' data-search-exclude="true"', "")
             tokens = [token for _, block_tokens, _ in blocks for token in block_tokens]
             anchors = frozenset().union(*(block_anchors for _, _, block_anchors in blocks))
             self._rest_html[src_uri] = self._late_paragraph.sub(r"<!--\1-->", rest_html)
@@ -573,7 +585,7 @@ class Project:
         if (rest := self._rest_toc.pop(src_uri, None)) is None:
             return None
         tokens, anchors, renames = rest
-        return extend_toc(toc, tokens, renames), set(anchors)
+        return extend_toc(toc, tokens, renames), {*anchors, *renames.values()}
 
     def check_pages(self) -> None:
         """After Markdown, before any page is written: raise ContentError naming each page whose
@@ -719,24 +731,35 @@ def _at_top_level(html: str, at: int) -> bool:
     return depth == 0
 
 
-_ID_OR_LOCAL_LINK = re.compile(r'\b(id="|href="#)([^"]+)"')
+_HEADING = re.compile(r'<h([1-6])([^>]*)\bid="([^"]+)"(.*?)</h\1>', re.S)
 
 
 def _rename_ids(html: str, taken: frozenset[str]) -> tuple[str, dict[str, str]]:
-    """`html` with each id in `taken` renamed to the first free "id_N" (and the links to it),
-    and the renames."""
+    """`html` with its headings' ids moved out of the way of `taken` (and their permalinks),
+    as Markdown numbers them within one text, and the renames.
+
+    Markdown names a second heading "Samenhang" samenhang_1; with the rest's "samenhang"
+    taken, the page's own become samenhang_1 and samenhang_2. Other links to "#samenhang"
+    keep going to the rest's heading, as they did when the page was one text.
+    """
     if not any(f'id="{anchor}"' in html for anchor in taken):
         return html, {}
     ids = set(ID_ATTRIBUTE.findall(html))
     renames = {}
     for clash in sorted(ids & taken):
-        n = 1
-        while f"{clash}_{n}" in ids | taken:
-            n += 1
-        renames[clash] = f"{clash}_{n}"
-    if renames:
-        html = _ID_OR_LOCAL_LINK.sub(lambda m: f'{m.group(1)}{renames.get(m.group(2), m.group(2))}"', html)
-    return html, renames
+        chain = [clash]
+        while f"{clash}_{len(chain)}" in ids:
+            chain.append(f"{clash}_{len(chain)}")
+        renames |= {old: f"{clash}_{n}" for n, old in enumerate(chain, start=1)}
+
+    def heading(match: re.Match[str]) -> str:
+        old = match.group(3)
+        if old not in renames:
+            return match.group(0)
+        inner = match.group(4).replace(f'href="#{old}"', f'href="#{renames[old]}"')
+        return f'<h{match.group(1)}{match.group(2)}id="{renames[old]}"{inner}</h{match.group(1)}>'
+
+    return _HEADING.sub(heading, html), renames
 
 
 def _place_footnotes(html: str, start: int, end: int) -> str:

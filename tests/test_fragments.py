@@ -14,8 +14,14 @@ import pytest
 from sitebuild import REPO, AgendaSite, BuildResult, goal_file
 
 from koers.fragments import Fragments
+from tests.gitrepo import GitRepo, isolate_git_env
 
 MATERIAL_PARTIALS = Path(material.__file__).parent / "templates" / "partials"
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    isolate_git_env(monkeypatch, tmp_path / "home")
 
 
 @pytest.mark.parametrize("name", ["nav.html", "language.html"])
@@ -133,25 +139,58 @@ def test_a_goal_listed_in_the_navigation_is_marked_there_on_its_own_page(tmp_pat
         assert active == ["./"], goal
 
 
-def test_a_heading_of_the_goal_text_named_like_a_generated_one_gets_its_own_id(tmp_path: Path) -> None:
+def test_headings_of_the_goal_text_named_like_generated_ones_are_numbered_as_in_one_text(tmp_path: Path) -> None:
+    # The rest's "samenhang" and "wijzigingsgeschiedenis" keep their ids; the text's own
+    # headings of those names are numbered after them, in order, as Markdown numbers headings
+    # within one text, and a link in the text to "#samenhang" still goes to the rest's.
     site = AgendaSite(tmp_path)
+    site.config["validation"] = {"anchors": "warn"}  # with --strict: a missing anchor fails the build
+    site.write_config()
     site.write("goals/meer-woningen.md", goal_file(
         "Meer betaalbare woningen", "wonen", "meer", 2, ["er woningen bijkomen."],
         [("meer-bewegen", "Wie goed woont, beweegt meer.")],
-        "## Samenhang\n\nMet de woningcorporaties.\n\n## Wijzigingsgeschiedenis\n\nZie [samenhang](#samenhang).\n"))
+        "## Samenhang\n\nMet de corporaties.\n\n## Samenhang\n\nMet de zorg.\n\n"
+        "## Wijzigingsgeschiedenis\n\nZie [samenhang](#samenhang) en [de zorg](#samenhang_2).\n"))
+    site.write("content/inleiding.md", "---\ntitle: Inleiding\n---\n\nZie [de corporaties]"
+               "(doelen/meer-woningen.md#samenhang_1).\n")
     built = site.build()
     page = built.html("doelen/meer-woningen/")
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert sorted(set(ids)) == sorted(ids)  # no id twice
     article = built.article("doelen/meer-woningen/")
+    own = ["samenhang_1", "samenhang_2", "wijzigingsgeschiedenis_1"]
     order = [article.index(f'id="{anchor}"') for anchor in
-             ("samenhang_1", "wijzigingsgeschiedenis_1", "samenhang", "samenhang-gezondheid", "wijzigingsgeschiedenis")]
+             (*own, "samenhang", "samenhang-gezondheid", "wijzigingsgeschiedenis")]
     assert order == sorted(order)
-    assert 'href="#samenhang_1"' in article  # its permalink, and the text's own link to it
+    assert re.search(r'id="samenhang_1">Samenhang<a class="headerlink" href="#samenhang_1"', article)
+    assert 'Met de corporaties' in article[order[0]:order[1]] and 'Met de zorg' in article[order[1]:order[2]]
+    assert '<a href="#samenhang">samenhang</a> en <a href="#samenhang_2">de zorg</a>' in article
     toc = page[page.index('data-md-type="toc"'):page.index('<div class="md-content"')]
     hrefs = re.findall(r'href="(#[^"]+)"', toc)
-    assert hrefs == ["#resultaten", "#samenhang_1", "#wijzigingsgeschiedenis_1", "#samenhang",
-                     "#samenhang-gezondheid", "#wijzigingsgeschiedenis"]
+    assert hrefs == ["#resultaten", *(f"#{anchor}" for anchor in own), "#samenhang", "#samenhang-gezondheid",
+                     "#wijzigingsgeschiedenis"]
+
+
+def test_a_chapter_heading_named_like_the_history_leaves_the_history_link_alone(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.write("content/inleiding.md", "---\ntitle: Inleiding\n---\n\nTekst.\n\n## Wijzigingsgeschiedenis\n\n"
+               "Deze agenda is in 2019 herzien.\n")
+    GitRepo(site.root).commit("Begin", date="2021-01-10T10:00:00+01:00")
+    article = site.build().article("inleiding/")
+    assert '<a href="#wijzigingsgeschiedenis">wijzigingsgeschiedenis</a>' in article  # "Laatst gewijzigd …"
+    assert article.index('id="wijzigingsgeschiedenis_1"') < article.index('id="wijzigingsgeschiedenis"')
+
+
+def test_a_table_of_contents_in_the_text_lists_the_generated_headings_too(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.write("content/inleiding.md", "---\ntitle: Inleiding\n---\n\n[TOC]\n\n## Eerste\n\nTekst.\n")
+    built = site.build()
+    article = built.article("inleiding/")
+    start = article.index('<div class="toc">')
+    toc = article[start:article.index("</div>", start)]
+    assert 'href="#eerste"' in toc and 'href="#wijzigingsgeschiedenis"' in toc
+    entries = {e["location"]: e for e in built.json("search/search_index.json")["docs"]}
+    assert "inleiding/#wijzigingsgeschiedenis" not in entries  # the history's heading stays out of the index
 
 
 def test_links_to_the_generated_headings_of_a_page_are_valid_anchors(tmp_path: Path) -> None:
