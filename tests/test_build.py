@@ -406,3 +406,12 @@ def test_markdown_characters_in_titles_and_notes_are_shown_as_written(tmp_path: 
     assert re.search(r"<h1[^>]*>Minder \*dakloze\* inwoners in C#<", built.article("doelen/minder-dakloosheid/"))
     assert "Bewegen *helpt* [echt] `altijd`." in other and "<em>" not in other
     assert 'id="samenhang-wonen">Wonen {thuis}' in other
+
+
+def test_a_chapter_in_the_folders_of_the_version_pages_is_a_chapter(tmp_path: Path) -> None:
+    site = AgendaSite(tmp_path)
+    site.write("content/versies/uitleg.md", "---\ntitle: Over de versies\n---\n\nZo werkt de raad.\n")
+    site.write("content/vergelijk/hulp.md", "---\ntitle: Vergelijken\n---\n\nZo vergelijkt u.\n")
+    built = site.build()
+    assert "Zo werkt de raad." in built.article("versies/uitleg/")
+    assert "Zo vergelijkt u." in built.article("vergelijk/hulp/")
