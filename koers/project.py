@@ -102,6 +102,7 @@ class Project:
         self.version_pages = VersionPages(VersionSet())
         self.phases: list[Phase] | None = None
         self._diagram: Diagram | None = None
+        self._agenda_digest: str | None = None
         self._titles: dict[str, str] = {}
         self._histories: dict[str, PageHistory] = {}
         self._summaries: dict[str, PageHistory] = {}
@@ -620,9 +621,11 @@ class Project:
         if kind in ("version", "compare"):
             output = self._fill(output, self._content_slot, lambda _: self._versions_body(kind, key, page_url))
         elif kind == "samenhang":
-            output = self._fill(output, self._content_slot, lambda _: self.env.get_template("koers/samenhang.html")
-                                .render(agenda=self.agenda, matrix=self.matrix(), vocab=self.settings.vocabulary,
-                                        page_url=page_url, goal_url=self.urls.goal_url))
+            # The matrix (goals × themes) follows from the agenda alone: kept in the build cache.
+            output = self._fill(output, self._content_slot, lambda _: self.cache.text(
+                ("samenhang", page_url, self.agenda_digest()), lambda: self.env.get_template("koers/samenhang.html")
+                .render(agenda=self.agenda, matrix=self.matrix(), vocab=self.settings.vocabulary,
+                        page_url=page_url, goal_url=self.urls.goal_url)))
         elif kind == "wijzigingen":
             months = self.site_log()
             template = self.env.get_template("koers/wijzigingen.html")
@@ -695,11 +698,17 @@ class Project:
         """After the last page: drop the cached parts this build did not use."""
         self.cache.prune()
 
+    def agenda_digest(self) -> str:
+        """A digest of the current agenda, for the build cache's keys of what follows from it alone."""
+        if self._agenda_digest is None:
+            self._agenda_digest = digest(repr(self.agenda))
+        return self._agenda_digest
+
     def diagram(self) -> Diagram:
         """The relations diagram of samenhang/: from the build cache when an earlier build drew it
         for the same agenda (the settings and the code are part of every key), else drawn."""
         if self._diagram is None:
-            key = ("diagram", digest(repr(self.agenda)))
+            key = ("diagram", self.agenda_digest())
             if (diagram := self.cache.load(key)) is None:
                 vocab = self.settings.vocabulary
                 diagram = draw_relations(self.agenda, self.env, title=f"Samenhang tussen {vocab.item.plural} "

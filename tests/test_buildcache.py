@@ -134,6 +134,7 @@ CHANGES: list[tuple[str, Callable[[AgendaSite, GitRepo], None], str, str]] = [
     ("worktree edit", _retitle, "vergelijk/concept/werkversie/", "Meer inwoners sporten en bewegen"),
     ("worktree edit", _retitle, "doelen/minder-dakloosheid/", "Meer inwoners sporten en bewegen"),
     ("worktree edit", _retitle, "samenhang/relaties.svg", "Meer inwoners sporten en bewegen"),
+    ("worktree edit", _retitle, "samenhang/", "Meer inwoners sporten en bewegen"),
     ("new commit", _commit, "doelen/meer-woningen/", "Verhoog het aantal woningen"),
     ("new commit", _commit, "vergelijk/concept/werkversie/", "150"),
     ("version metadata", _version_title, "vergelijk/concept/werkversie/", "Ontwerp voor inspraak"),
