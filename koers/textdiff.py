@@ -66,9 +66,11 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+@lru_cache(maxsize=1 << 16)
 def _clean(text: str) -> str:
     """NFC, invisible characters dropped, whitespace collapsed; quotes kept."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    if not text.isascii():  # ASCII is in NFC already, and the invisible characters are not ASCII
+        text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     return _SPACE.sub(" ", text).strip()
 
 
