@@ -664,18 +664,27 @@ class Project:
             return self.markdown.render(context["embed"](text, prefix, source) if "embed" in context else text,
                                         prefix, top)
 
+        def goal_text(goal: Goal, prefix: str, top: int, source: str) -> Markup:
+            # Results and narrative converted apart, each once per distinct text: a goal whose
+            # results changed keeps its narrative's HTML. Together when the results may point
+            # into the narrative (a footnote, a reference link, an anchor), as on the goal page.
+            results = self.goal_markdown(goal)
+            if _REFERS_ON.search(results) or _ABBREVIATIONS.search(goal.body):
+                return body(f"{results}\n\n{goal.body}", prefix, top, source)
+            parts = [body(results, prefix, top, source), *([body(goal.body, prefix, top, source)] if goal.body else [])]
+            return Markup("\n\n".join(parts))
+
         return self.env.get_template(f"koers/{kind}.html").render(
-            context, page_url=page_url, vocab=self.settings.vocabulary, md=body,
-            goal_markdown=self.goal_markdown)
+            context, page_url=page_url, vocab=self.settings.vocabulary, md=body, goal_text=goal_text)
 
     def goal_markdown(self, goal: Goal) -> str:
-        """A goal's results under "We willen bereiken dat:", then its narrative, as one Markdown text
-        written as the goal page writes them (koers/_results.md), for the version documents."""
+        """A goal's results under "We willen bereiken dat:" as Markdown, written as the goal page
+        writes them (koers/_results.md), for the version documents."""
         results = self._results_markdown.get(goal.results)
         if results is None:  # most goals have the same results in several versions
             macros = self._macros("koers/_results.md")
             results = self._results_markdown[goal.results] = str(macros.results(goal.results))
-        return f"We willen bereiken dat:\n\n{results}\n\n{goal.body}"
+        return f"We willen bereiken dat:\n\n{results}"
 
     def _macros(self, template: str, **context: Any) -> Any:
         """The macros of `template`, made once per build with `vocab` and `context` (the same on
@@ -742,6 +751,11 @@ def _at_top_level(html: str, at: int) -> bool:
     return depth == 0
 
 
+# In a goal's results: what may point at something its narrative defines (a footnote, a reference
+# link, an anchor); and in a narrative, abbreviations, which apply to the results too. Such a
+# goal's results are converted with its narrative, as one text.
+_REFERS_ON = re.compile(r"\[\^|\](?!\()|\]\(#")
+_ABBREVIATIONS = re.compile(r"^ {0,3}\*\[", re.M)
 _HEADING = re.compile(r'<h([1-6])([^>]*)\bid="([^"]+)"(.*?)</h\1>', re.S)
 
 

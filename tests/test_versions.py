@@ -463,3 +463,32 @@ def test_a_comparison_follows_goals_through_the_declared_versions_between(old: s
     by_id = {v.id: v for v in declared} | {"werkversie": working_version(), "main": Version("main", "main", None,
                                                                                              "commit", "main")}
     assert [v.id for v in path_between(declared, by_id[old], by_id[new])] == path
+
+
+@pytest.mark.parametrize("results, body, expected", [
+    # A result's footnote, defined in the narrative.
+    (["er 100 woningen bijkomen[^1]."], "Een toelichting.\n\n[^1]: Volgens de woonvisie.",
+     [r'<li>er 100 woningen bijkomen<sup id="d-meer-woningen-fnref:d-meer-woningen-1"><a class="footnote-ref" '
+      r'href="#d-meer-woningen-fn:d-meer-woningen-1">1</a></sup>\.</li>',
+      r'<li id="d-meer-woningen-fn:d-meer-woningen-1">']),
+    # A reference link, defined in the narrative.
+    (["er [betaalbare][woonvisie] woningen bijkomen."], "[woonvisie]: https://teststad.example/woonvisie",
+     [r'<a href="https://teststad.example/woonvisie">betaalbare</a>']),
+    # An abbreviation, defined in the narrative, in a result.
+    (["de GGD meekijkt."], "*[GGD]: Gemeentelijke Gezondheidsdienst", [r'<abbr title="Gemeentelijke']),
+    # Results and narrative of their own: both there, in order.
+    (["er woningen bijkomen."], "Een toelichting.",
+     [r"<li>er woningen bijkomen.</li>\n</ul>\s*<p>Een toelichting.</p>"]),
+])
+def test_a_goals_results_and_narrative_read_as_on_its_page_in_the_version_document(
+        tmp_path: Path, results: list[str], body: str, expected: list[str]) -> None:
+    # The version documents convert results and narrative apart when they can (most goals
+    # keep one of them across versions); never where the results use what the narrative defines.
+    site = AgendaSite(tmp_path)
+    site.config["markdown_extensions"].append("abbr")
+    site.write_config()
+    site.write("goals/meer-woningen.md", goal_file("Meer betaalbare woningen", "wonen", "meer", 2, results, body=body))
+    built = site.build()
+    article = built.article("versies/werkversie/")
+    for pattern in expected:
+        assert re.search(pattern, article), pattern
