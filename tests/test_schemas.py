@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 from sitebuild import REPO
 
 from koers.loading import load_agenda
@@ -141,3 +142,9 @@ def test_the_fast_check_never_passes_what_the_full_check_refuses(name: str, case
         return 1
 
     assert validate("x.md", data, name, line_of) == problems("x.md", data, name, line_of)
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=lambda path: path.name)
+def test_every_schema_file_is_a_valid_schema(path: Path) -> None:
+    # Checked here, not in every build: jsonschema's import alone costs a build 40 ms.
+    Draft202012Validator.check_schema(json.loads(path.read_text("utf-8")))
