@@ -87,6 +87,20 @@ def code_fingerprint(folders: Iterable[Path], extra: Iterable[str] = ()) -> str:
     return digest(sys.version, *libraries, files.hexdigest(), *extra)
 
 
+# What the pickled data may be made of: classes only. Unpickling calls what the data names; a
+# cache only this machine's builds wrote names none but these, so anything else came from elsewhere.
+_PICKLED_MODULES = frozenset({"builtins", "datetime", "pathlib", "collections"})
+
+
+class _KoersUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        found = super().find_class(module, name) if (
+            module in _PICKLED_MODULES or module.startswith("koers.")) else None
+        if isinstance(found, type) and not issubclass(found, BaseException):
+            return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of Koers' cached data")
+
+
 class BuildCache:
     """Texts stored by key in `directory`; `BuildCache(None, "")` keeps nothing."""
 
@@ -137,8 +151,8 @@ class BuildCache:
         self.used.add(key)
         try:
             with (self.directory / (key + _DATA_SUFFIX)).open("rb") as file:
-                return pickle.load(file)
-        except Exception:  # noqa: BLE001 - missing, unreadable or from an interrupted write: read again
+                return _KoersUnpickler(file).load()
+        except Exception:  # noqa: BLE001 - missing, unreadable, refused, or from an interrupted write: read again
             return None
 
     def save(self, parts: Iterable[str], value: Any) -> None:

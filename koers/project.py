@@ -76,8 +76,8 @@ SHALLOW_CLONE = (
 _SWALLOWED = ("the text does not end where it should: a block in it is never closed (an HTML block, or a block "
               "of one of the site's Markdown extensions such as '/// note'), so it would swallow everything the "
               "page shows after it; close the block where it should end")
-_COMMITTED_CACHE = ("git holds files in the build cache, so this build does not use it (its parts would go into the "
-                    "pages unchecked). Remove them from git with 'git rm -r --cached .cache/koers' and commit")
+_COMMITTED_CACHE = ("git holds files in the build cache's folder, so this build does not use it (its parts would go "
+                    "into the pages unchecked). Remove them from git with 'git rm -r --cached .cache' and commit")
 NO_GIT = ("the change history is not available: this folder is not a git repository (a downloaded zip?). "
           "The site is built without it; clone the repository with git to publish the history")
 
@@ -196,16 +196,16 @@ class Project:
         Its entries go into the pages unchecked, and their names follow from the code and the
         content, both public: a pull request could commit entries, or a link that points the
         folder at files it adds, and its preview would publish them. So the cache is left
-        unused outside git (nothing there to cache), when git holds anything in it, or when the
-        folder or its parent is a link.
+        unused outside git (nothing there to cache), when git holds anything in it or in its
+        parent (a file, or a submodule there), or when either is a link or a repository of its own.
         """
         directory = self.cache.directory
         if directory is None:
             return []
-        linked = any(p.is_symlink() for p in (directory, directory.parent))
+        linked = any(p.is_symlink() or (p / ".git").exists() for p in (directory, directory.parent))
         committed = False
         if self.repository is not None and not linked:
-            committed = bool(run_git(["ls-files", "-z", "--", str(directory)], self.repository.toplevel))
+            committed = bool(run_git(["ls-files", "-z", "--", str(directory.parent)], self.repository.toplevel))
         if self.repository is None or linked or committed:
             self.cache = BuildCache(None, "")
         return [Problem(CACHE_DIR, None, _COMMITTED_CACHE, "warning")] if committed else []

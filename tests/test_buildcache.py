@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import re
 import shutil
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sitebuild import AgendaSite, BuildResult, goal_file
@@ -367,7 +369,7 @@ def test_entries_committed_to_git_are_never_used(built: Path, tmp_path: Path) ->
     pages = _pages(result)
     assert not [page for page, html in pages.items() if "uit de cache" in html]
     assert "Minder inwoners zijn dakloos" in result.html("versies/concept/")
-    assert "git rm -r --cached .cache/koers" in result.output
+    assert "git rm -r --cached .cache" in result.output
 
 
 def test_a_cache_folder_that_links_elsewhere_is_not_used(built: Path, tmp_path: Path) -> None:
@@ -435,3 +437,39 @@ def test_unreadable_cached_data_is_made_again(built: Path, tmp_path: Path) -> No
     warm = site.build()
     assert _pages(warm) == _pages(cold)
     assert warm.html("samenhang/relaties.svg") == cold.html("samenhang/relaties.svg")
+
+
+def test_a_cache_folder_that_is_a_submodule_is_not_used(built: Path, tmp_path: Path) -> None:
+    # A submodule at .cache: git holds no file under .cache/koers, yet a checkout with its
+    # submodules fills it with whatever the pull request's other repository holds.
+    site, repo = _copy(built, tmp_path)
+    _plant(site)
+    planted = GitRepo(tmp_path / "planted")
+    shutil.copytree(site.root / ".cache", planted.path, dirs_exist_ok=True)
+    (planted.path / "koers" / ".gitignore").unlink()
+    planted.commit("Cache", date="2021-02-01T10:00:00+01:00")
+    shutil.rmtree(site.root / ".cache")
+    repo.git("-c", "protocol.file.allow=always", "submodule", "-q", "add", planted.path.resolve().as_uri(), ".cache")
+    repo.commit("Voeg een cache toe", date="2021-02-01T10:00:00+01:00")
+    assert list((site.root / CACHE_DIR).glob("*.html"))
+    result = site.build()
+    assert not [page for page, html in _pages(result).items() if "uit de cache" in html]
+
+
+def test_cached_data_that_names_anything_but_koers_data_is_not_loaded(built: Path, tmp_path: Path) -> None:
+    # Defence in depth behind the checks above: unpickling calls what the data names.
+    site, _ = _copy(built, tmp_path)
+    cold = site.build()
+    marker = tmp_path / "ran"
+    for path in (site.root / CACHE_DIR).glob("*.pickle"):
+        path.write_bytes(pickle.dumps(_Runs(str(marker))))
+    assert _pages(site.build()) == _pages(cold)
+    assert not marker.exists()
+
+
+class _Runs:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return os.system, (f"touch {self.path}",)
