@@ -78,6 +78,10 @@ _LOG_ARGS: tuple[str, ...] = (
     "-z",
     "--raw",
     "-M",
+    # Every rename, however many files a commit changes: the output must follow from the
+    # commits alone (not from diff.renameLimit in someone's configuration), since the build
+    # cache keeps it by HEAD's sha.
+    "-l0",
     "--no-abbrev",
     "--diff-merges=first-parent",
     "--root",
@@ -456,6 +460,9 @@ def run_git(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> bytes
     env["LANGUAGE"] = "C"
     # A build must not take the index lock a user's editor or git may need.
     env["GIT_OPTIONAL_LOCKS"] = "0"
+    # The history as committed, not as a local `git replace` shows it: what git answers must
+    # follow from the commit shas, which the build cache keys it by.
+    env["GIT_NO_REPLACE_OBJECTS"] = "1"
     with _COUNTING:
         GIT_CALLS[args[0]] += 1
     # The output goes to a file, not a pipe: git never waits for this process to empty a pipe,

@@ -473,3 +473,37 @@ class _Runs:
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
         return os.system, (f"touch {self.path}",)
+
+
+def _replace_head(site: AgendaSite, repo: GitRepo) -> None:
+    tree = repo.git("rev-parse", "HEAD^{tree}").strip()
+    parent = repo.git("rev-parse", "HEAD^").strip()
+    other = repo.git("-c", "user.name=X", "-c", "user.email=x@example.com", "commit-tree", tree, "-p", parent,
+                     "-m", "Vervangen bericht").strip()
+    repo.git("replace", "HEAD", other)
+
+
+def _rename_limit(site: AgendaSite, repo: GitRepo) -> None:
+    repo.git("config", "diff.renameLimit", "1")
+
+
+@pytest.mark.parametrize("tweak", [_replace_head, _rename_limit], ids=["git replace", "diff.renameLimit"])
+def test_what_git_reads_follows_from_the_commits_alone(built: Path, tmp_path: Path,
+                                                       tweak: Callable[[AgendaSite, GitRepo], None]) -> None:
+    # The history is kept by HEAD's sha: nothing else may change what git answers for it.
+    site, repo = _copy(built, tmp_path)
+    for old, new in (("meer-bewegen", "meer-sport"), ("meer-woningen", "meer-huizen")):
+        repo.mv(f"goals/{old}.md", f"goals/{new}.md")
+        path = site.root / "goals" / f"{new}.md"
+        path.write_text(path.read_text("utf-8").replace("\n\n", "\n\nEen nieuwe alinea.\n\n", 1), "utf-8")
+    site.write("goals/minder-dakloosheid.md", goal_file(
+        "Minder inwoners zijn dakloos", "wonen", "minder", 1, ["er voldoende opvang is."],
+        [("meer-sport", "Bewegen helpt.")]))
+    repo.commit("Hernoem twee doelen", date="2021-02-01T10:00:00+01:00")
+    site.build()
+    tweak(site, repo)
+    warm = site.build()
+    shutil.rmtree(site.root / CACHE_DIR)
+    site.build("--site-dir", str(tmp_path / "cold"))
+    assert _pages(warm) == _pages(BuildResult(0, "", tmp_path / "cold"))
+    assert "Vervangen bericht" not in warm.html("doelen/meer-sport/")
