@@ -811,5 +811,10 @@ def _build_cache(directory: Path | None, templates_dir: Path, settings: Settings
         return BuildCache(None, "")
     templates = templates_dir / "koers"
     code = [Path(__file__).parent, *([templates] if templates.is_dir() else [])]
-    return BuildCache(directory, code_fingerprint(code, [repr(settings), *markdown]))  # type: ignore[list-item]
+    # A file in the theme folder named like one of the package's templates (relaties.svg)
+    # takes its place (`make_environment`), so it is part of the code too.
+    shadowing = [templates_dir / t.name for t in (Path(__file__).parent / "templates").iterdir()
+                 if (templates_dir / t.name).is_file()]
+    extra = [repr(settings), *markdown, *(f"{p.name}\0{digest(p.read_text('utf-8', 'replace'))}" for p in shadowing)]
+    return BuildCache(directory, code_fingerprint(code, extra))  # type: ignore[arg-type]
 

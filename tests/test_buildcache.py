@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sitebuild import AgendaSite, BuildResult, goal_file
+from sitebuild import REPO, AgendaSite, BuildResult, goal_file
 
 from koers.buildcache import CACHE_DIR, BuildCache, digest, stable_repr
 from tests.gitrepo import GitRepo, isolate_git_env
@@ -123,6 +123,12 @@ def _template(site: AgendaSite, repo: GitRepo) -> None:
         path.write_text(path.read_text("utf-8") + "<p>NIEUW SJABLOON</p>\n", "utf-8")
 
 
+def _own_diagram_template(site: AgendaSite, repo: GitRepo) -> None:
+    # A template of the package (koers/templates/) replaced by a file of the same name in the theme folder.
+    template = (REPO / "koers" / "templates" / "relaties.svg").read_text("utf-8")
+    (site.root / "overrides" / "relaties.svg").write_text(template + "<!-- EIGEN DIAGRAM -->\n", "utf-8")
+
+
 def _settings(site: AgendaSite, repo: GitRepo) -> None:
     path = site.root / "mkdocs.yml"
     path.write_text(path.read_text("utf-8").replace("forge.example/teststad", "forge.example/andere-stad"), "utf-8")
@@ -142,6 +148,7 @@ CHANGES: list[tuple[str, Callable[[AgendaSite, GitRepo], None], str, str]] = [
     ("version metadata", _version_title, "vergelijk/concept/werkversie/", "Ontwerp voor inspraak"),
     ("template", _template, "doelen/meer-bewegen/", "NIEUW SJABLOON"),
     ("template", _template, "vergelijk/concept/werkversie/", "NIEUW SJABLOON"),
+    ("template", _own_diagram_template, "samenhang/relaties.svg", "EIGEN DIAGRAM"),
     ("settings", _settings, "doelen/meer-bewegen/", "forge.example/andere-stad/agenda/commit/"),
 ]
 
