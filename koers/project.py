@@ -669,7 +669,7 @@ class Project:
             # results changed keeps its narrative's HTML. Together when the results may point
             # into the narrative (a footnote, a reference link, an anchor), as on the goal page.
             results = self.goal_markdown(goal)
-            if _REFERS_ON.search(results) or _ABBREVIATIONS.search(goal.body):
+            if _RESULTS_USE_NARRATIVE.search(results) or _NARRATIVE_USES_RESULTS.search(goal.body):
                 return body(f"{results}\n\n{goal.body}", prefix, top, source)
             parts = [body(results, prefix, top, source), *([body(goal.body, prefix, top, source)] if goal.body else [])]
             return Markup("\n\n".join(parts))
@@ -751,11 +751,12 @@ def _at_top_level(html: str, at: int) -> bool:
     return depth == 0
 
 
-# In a goal's results: what may point at something its narrative defines (a footnote, a reference
-# link, an anchor); and in a narrative, abbreviations, which apply to the results too. Such a
-# goal's results are converted with its narrative, as one text.
-_REFERS_ON = re.compile(r"\[\^|\](?!\()|\]\(#")
-_ABBREVIATIONS = re.compile(r"^ {0,3}\*\[", re.M)
+# A goal's results and narrative are converted apart in the version documents, unless one may
+# use what the other defines: in the results a footnote, a reference link or an anchor into the
+# narrative, or ids of their own ("{ #x }", which a narrative heading could clash with); in the
+# narrative abbreviations (they apply to the results too) or an anchor into the results.
+_RESULTS_USE_NARRATIVE = re.compile(r"\[\^|\](?!\()|\]\(#|\{")
+_NARRATIVE_USES_RESULTS = re.compile(r"^ {0,3}\*\[|\]\(#", re.M)
 _HEADING = re.compile(r'<h([1-6])([^>]*)\bid="([^"]+)"(.*?)</h\1>', re.S)
 
 

@@ -476,6 +476,10 @@ def test_a_comparison_follows_goals_through_the_declared_versions_between(old: s
      [r'<a href="https://teststad.example/woonvisie">betaalbare</a>']),
     # An abbreviation, defined in the narrative, in a result.
     (["de GGD meekijkt."], "*[GGD]: Gemeentelijke Gezondheidsdienst", [r'<abbr title="Gemeentelijke']),
+    # A link in the narrative to an anchor in the results.
+    (["ouderen wandelen;", "*sporten kan*{ #sport }"], "Zie [het resultaat over sport](#sport).\n\n## Sport\n",
+     [r'<em id="d-meer-woningen-sport">', r'<a href="#d-meer-woningen-sport">',
+      r'<h\d id="d-meer-woningen-sport_1">']),
     # Results and narrative of their own: both there, in order.
     (["er woningen bijkomen."], "Een toelichting.",
      [r"<li>er woningen bijkomen.</li>\n</ul>\s*<p>Een toelichting.</p>"]),
