@@ -465,10 +465,9 @@ class Project:
         if src_uri == PROCES_SRC:
             return "proces", ""
         # Only the pages the versions make: a chapter may live in those folders too.
-        versions = {v.id for v in self.version_pages.versions.versions}
-        if stem.startswith("versies/") and stem[8:] in versions:
+        if stem.startswith("versies/") and stem[8:] in self.version_pages.page_keys("version"):
             return "version", stem[8:]
-        if stem.startswith("vergelijk/") and stem[10:].count("/") == 1 and set(stem[10:].split("/")) <= versions:
+        if stem.startswith("vergelijk/") and stem[10:] in self.version_pages.page_keys("compare"):
             return "compare", stem[10:]
         folder, _, name = stem.rpartition("/")
         if folder == self.urls.item_slug and name in self.agenda.goals_by_id():

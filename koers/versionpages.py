@@ -68,6 +68,7 @@ class VersionPages:
     document: tuple[str, ...] = (NAV_THEMES,)
     _digests: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _sections: dict[tuple[Any, ...], Any] = field(default_factory=dict, init=False, repr=False)
+    _keys: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False)
 
     def generated_pages(self) -> list[GeneratedPage]:
         pages = [GeneratedPage(VERSIES_SRC, "", "versies", "versies")]
@@ -76,6 +77,13 @@ class VersionPages:
         pages += [GeneratedPage(f"vergelijk/{old.id}/{new.id}.md", "", "compare", f"{old.id}/{new.id}", listed=False)
                   for old, new in self.versions.pairs()]
         return pages
+
+    def page_keys(self, kind: str) -> frozenset[str]:
+        """The keys of the pages of `kind` these versions make: "concept" for versies/concept.md,
+        "concept/werkversie" for vergelijk/concept/werkversie.md."""
+        if kind not in self._keys:
+            self._keys[kind] = frozenset(page.key for page in self.generated_pages() if page.kind == kind)
+        return self._keys[kind]
 
     def data_files(self) -> dict[str, str]:
         """``data/versies/<id>.json`` per declared version, shaped like ``data/agenda.json``."""

@@ -412,6 +412,9 @@ def test_a_chapter_in_the_folders_of_the_version_pages_is_a_chapter(tmp_path: Pa
     site = AgendaSite(tmp_path)
     site.write("content/versies/uitleg.md", "---\ntitle: Over de versies\n---\n\nZo werkt de raad.\n")
     site.write("content/vergelijk/hulp.md", "---\ntitle: Vergelijken\n---\n\nZo vergelijkt u.\n")
+    # Named like a comparison the site does not make: the werkversie with itself.
+    site.write("content/vergelijk/werkversie/werkversie.md", "---\ntitle: Uitleg\n---\n\nGeen vergelijking.\n")
     built = site.build()
+    assert "Geen vergelijking." in built.article("vergelijk/werkversie/werkversie/")
     assert "Zo werkt de raad." in built.article("versies/uitleg/")
     assert "Zo vergelijkt u." in built.article("vergelijk/hulp/")
