@@ -13,7 +13,7 @@ from .history import find_repository
 from .loading import load_agenda, raise_for_errors, read_worktree
 from .planning import check_planning_file
 from .problems import ContentError, errors_in
-from .settings import Settings, read_settings
+from .settings import Settings, document_problems, read_settings
 from .versions import read_declared
 
 
@@ -48,6 +48,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 1
     agenda, problems = load_agenda(read_worktree(root, settings.layout), settings.layout)
+    problems += document_problems(settings.document, [c.id for c in agenda.chapters])
     repository = find_repository(root)
     # What the build reads besides the agenda, so a green check means a green build.
     problems += [*read_declared(root, repository.toplevel if repository else None)[1], *check_planning_file(root)]

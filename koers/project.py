@@ -37,7 +37,7 @@ from .pagehistory import ChangeLog, LogEntry, PageHistory
 from .planning import PLANNING_FILE, Phase, check_planning_file, parse_planning, timeline
 from .problems import ContentError, Problem
 from .render import AMSTERDAM, ID_ATTRIBUTE, MarkdownRenderer, extend_toc, make_environment, month_label, sanitize
-from .settings import Settings
+from .settings import Settings, document_problems
 from .site import (
     AGENDA_CSV,
     AGENDA_JSON,
@@ -213,6 +213,7 @@ class Project:
     def load(self) -> Agenda:
         """Load and validate the content; raise ContentError with every problem found."""
         agenda, problems = load_agenda(read_worktree(self.root, self.settings.layout), self.settings.layout)
+        problems += document_problems(self.settings.document, [c.id for c in agenda.chapters])
         raise_for_errors(problems)
         self.agenda = agenda
         self.warnings = [p for p in problems if p.severity == "warning"]

@@ -13,6 +13,7 @@ from typing import Any
 
 from .loading import Layout
 from .problems import ContentError, Problem
+from .schema import did_you_mean
 from .site import NAV_LIMIT, NAV_THEMES
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -204,3 +205,12 @@ def _vocabulary(raw: dict[str, Any], source: str, problems: list[Problem]) -> Vo
         problems.append(Problem(source, None, "'extra.koers.vocabulary.item_slug' must be a URL slug like 'doelen' "
                                 f"(got {slug!r})"))
     return Vocabulary(terms["group"], terms["item"], str(slug))
+
+
+def document_problems(document: tuple[str, ...], chapters: list[str], source: str = "mkdocs.yml") -> list[Problem]:
+    """A problem for each entry of 'extra.koers.document' that names no chapter of the agenda
+    (`chapters`: their files, like "inleiding.md"): the version documents would leave it out."""
+    return [Problem(source, None, f"'extra.koers.document' names '{entry}', which is not a chapter"
+                                  f"{did_you_mean(entry, chapters)}; name a file in the docs folder, or "
+                                  f"'{NAV_THEMES}' for the themes")
+            for entry in document if entry != NAV_THEMES and entry not in chapters]

@@ -496,3 +496,15 @@ def test_a_goals_results_and_narrative_read_as_on_its_page_in_the_version_docume
     article = built.article("versies/werkversie/")
     for pattern in expected:
         assert re.search(pattern, article), pattern
+
+
+def test_a_document_entry_that_names_no_chapter_stops_check_and_build(tmp_path: Path) -> None:
+    # It was left out of the version documents without a word.
+    site = AgendaSite(tmp_path)
+    site.config["extra"]["koers"]["document"] = ["inleidng.md", "koers:themas"]
+    site.write_config()
+    message = ("mkdocs.yml: 'extra.koers.document' names 'inleidng.md', which is not a chapter (did you mean "
+               "'inleiding.md'?); name a file in the docs folder, or 'koers:themas' for the themes")
+    site.build_fails(message)
+    check = subprocess.run([sys.executable, "-m", "koers.cli", "check"], cwd=tmp_path, capture_output=True, text=True)
+    assert check.returncode == 1 and message in check.stderr
