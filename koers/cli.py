@@ -13,7 +13,7 @@ from .history import find_repository
 from .loading import load_agenda, raise_for_errors, read_worktree
 from .planning import check_planning_file
 from .problems import ContentError, errors_in
-from .settings import Settings, document_problems, read_settings
+from .settings import Settings, document_problems, logo_problems, read_settings
 from .versions import read_declared
 
 
@@ -33,6 +33,14 @@ def find_root(start: Path) -> Path:
     raise SystemExit(f"koers: no mkdocs.yml found in {start} or any folder above it")
 
 
+def theme_folders(root: Path) -> list[Path]:
+    """The docs folder and the theme folder (custom_dir) of the project at `root`, as the build has them."""
+    config: dict[str, Any] = yaml.load((root / "mkdocs.yml").read_text("utf-8"), Loader=_TolerantLoader) or {}
+    theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
+    return [root / str(config.get("docs_dir") or "docs"), *([root / str(theme["custom_dir"])]
+                                                          if theme.get("custom_dir") else [])]
+
+
 def read_project_settings(root: Path) -> Settings:
     """The Koers settings of the project at `root`, read from its mkdocs.yml."""
     config: dict[str, Any] = yaml.load((root / "mkdocs.yml").read_text("utf-8"), Loader=_TolerantLoader) or {}
@@ -49,6 +57,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     agenda, problems = load_agenda(read_worktree(root, settings.layout), settings.layout)
     problems += document_problems(settings.document, [c.id for c in agenda.chapters])
+    problems += logo_problems(settings.logo, theme_folders(root))
     repository = find_repository(root)
     # What the build reads besides the agenda, so a green check means a green build.
     problems += [*read_declared(root, repository.toplevel if repository else None)[1], *check_planning_file(root)]

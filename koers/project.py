@@ -37,7 +37,7 @@ from .pagehistory import ChangeLog, LogEntry, PageHistory
 from .planning import PLANNING_FILE, Phase, check_planning_file, parse_planning, timeline
 from .problems import ContentError, Problem
 from .render import AMSTERDAM, ID_ATTRIBUTE, MarkdownRenderer, extend_toc, make_environment, month_label, sanitize
-from .settings import Settings, document_problems
+from .settings import Settings, document_problems, logo_problems
 from .site import (
     AGENDA_CSV,
     AGENDA_JSON,
@@ -95,6 +95,7 @@ class Project:
         self.docs_dir = docs_dir
         self.settings = settings
         self.env = make_environment(templates_dir)
+        self.templates_dir = templates_dir
         self.fragments = Fragments()
         self.agenda = Agenda()
         self.warnings: list[Problem] = []
@@ -214,6 +215,7 @@ class Project:
         """Load and validate the content; raise ContentError with every problem found."""
         agenda, problems = load_agenda(read_worktree(self.root, self.settings.layout), self.settings.layout)
         problems += document_problems(self.settings.document, [c.id for c in agenda.chapters])
+        problems += logo_problems(self.settings.logo, [self.root / self.docs_dir, self.templates_dir])
         raise_for_errors(problems)
         self.agenda = agenda
         self.warnings = [p for p in problems if p.severity == "warning"]

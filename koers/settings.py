@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .loading import Layout
@@ -214,3 +215,13 @@ def document_problems(document: tuple[str, ...], chapters: list[str], source: st
                                   f"{did_you_mean(entry, chapters)}; name a file in the docs folder, or "
                                   f"'{NAV_THEMES}' for the themes")
             for entry in document if entry != NAV_THEMES and entry not in chapters]
+
+
+def logo_problems(logo: str | None, folders: list[Path], source: str = "mkdocs.yml") -> list[Problem]:
+    """A problem when 'extra.koers.logo' names a file that none of `folders` (the docs folder, the
+    theme folder) holds: every page would show a broken image."""
+    if not logo or "://" in logo or any((folder / logo).is_file() for folder in folders):
+        return []
+    names = " or ".join(f"{folder.name}/" for folder in folders)
+    return [Problem(source, None, f"'extra.koers.logo' is '{logo}', but {names} holds no such file; "
+                                  "add the file or correct the path")]

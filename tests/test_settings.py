@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sitebuild import AgendaSite
 
 from koers.problems import ContentError
 from koers.settings import Settings, Term, Vocabulary, read_settings
@@ -90,3 +94,17 @@ def test_bad_settings_are_all_reported(extra: dict[str, Any], messages: list[str
 ])
 def test_a_term_takes_the_words_dutch_gives_its_article(term: Term, every: str, that: str, other: str) -> None:
     assert (term.every, term.that, term.adjective("ander", "andere")) == (every, that, other)
+
+
+def test_a_logo_that_is_no_file_stops_check_and_build(tmp_path: Path) -> None:
+    # Every page would show a broken image.
+    site = AgendaSite(tmp_path)
+    site.config["extra"]["koers"]["logo"] = "assets/logo.svg"
+    site.write_config()
+    message = ("mkdocs.yml: 'extra.koers.logo' is 'assets/logo.svg', but content/ or overrides/ holds no such "
+               "file; add the file or correct the path")
+    site.build_fails(message)
+    check = subprocess.run([sys.executable, "-m", "koers.cli", "check"], cwd=tmp_path, capture_output=True, text=True)
+    assert check.returncode == 1 and message in check.stderr
+    site.write("overrides/assets/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>')
+    assert 'src="../assets/logo.svg"' in site.build().html("inleiding/")
