@@ -160,8 +160,10 @@ def test_comparison_summarises_and_redlines_each_change(versioned) -> None:
     assert "Resultaten toegevoegd: 0, verwijderd: 0, herschreven: 1" in article
     assert "Relaties toegevoegd: 1, verwijderd: 1" in article
     assert '<ins><span class="koers-sr">toegevoegd: </span>ruim </ins>' in article
-    # a renamed goal file is the same goal, not one removed and one added
+    # a renamed goal file is the same goal, not one removed and one added; the council reads
+    # that its address changed, not about files
     assert "Doelen toegevoegd: 0" in article and "Doelen verwijderd: 0" in article
+    assert "nieuw adres op de site (was: meer-woningen)" in article and "bestand" not in article
     assert 'class="koers-side"' in article and "Naast elkaar" in article
     assert "Hoofdstukken gewijzigd: 1" in article
     assert ('Het sociaal domein gaat over <del><span class="koers-sr">verwijderd: </span>mensen.[^1]</del>'
