@@ -33,31 +33,36 @@ def find_root(start: Path) -> Path:
     raise SystemExit(f"koers: no mkdocs.yml found in {start} or any folder above it")
 
 
-def theme_folders(root: Path) -> list[Path]:
+def read_config(root: Path) -> dict[str, Any]:
+    """The project's mkdocs.yml as data (MkDocs' own tags left as they are)."""
+    return yaml.load((root / "mkdocs.yml").read_text("utf-8"), Loader=_TolerantLoader) or {}
+
+
+def theme_folders(root: Path, config: dict[str, Any]) -> list[Path]:
     """The docs folder and the theme folder (custom_dir) of the project at `root`, as the build has them."""
-    config: dict[str, Any] = yaml.load((root / "mkdocs.yml").read_text("utf-8"), Loader=_TolerantLoader) or {}
     theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
     return [root / str(config.get("docs_dir") or "docs"), *([root / str(theme["custom_dir"])]
                                                           if theme.get("custom_dir") else [])]
 
 
-def read_project_settings(root: Path) -> Settings:
-    """The Koers settings of the project at `root`, read from its mkdocs.yml."""
-    config: dict[str, Any] = yaml.load((root / "mkdocs.yml").read_text("utf-8"), Loader=_TolerantLoader) or {}
+def read_project_settings(root: Path, config: dict[str, Any] | None = None) -> Settings:
+    """The Koers settings of the project at `root`, read from its mkdocs.yml (`config`, when read already)."""
+    config = read_config(root) if config is None else config
     return read_settings(config.get("extra") or {}, repo_url=config.get("repo_url"),
                          edit_uri=config.get("edit_uri"))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     root = find_root(Path(args.root).resolve())
+    config = read_config(root)
     try:
-        settings = read_project_settings(root)
+        settings = read_project_settings(root, config)
     except ContentError as error:
         print(error, file=sys.stderr)
         return 1
     agenda, problems = load_agenda(read_worktree(root, settings.layout), settings.layout)
     problems += document_problems(settings.document, [c.id for c in agenda.chapters])
-    problems += logo_problems(settings.logo, theme_folders(root))
+    problems += logo_problems(settings.logo, theme_folders(root, config))
     repository = find_repository(root)
     # What the build reads besides the agenda, so a green check means a green build.
     problems += [*read_declared(root, repository.toplevel if repository else None)[1], *check_planning_file(root)]
