@@ -73,6 +73,8 @@ SHALLOW_CLONE = (
     "'fetch-depth: 0'), or publish it marked as incomplete by setting "
     "'extra.koers.accept_partial_history: true' in mkdocs.yml"
 )
+# The start of an abbreviation's definition ("*[GGD]: …"), which applies to the whole text it is in.
+_ABBREVIATION = r"^ {0,3}\*\["
 _SWALLOWED = ("the text does not end where it should: a block in it is never closed (an HTML block, or a block "
               "of one of the site's Markdown extensions such as '/// note'), so it would swallow everything the "
               "page shows after it; close the block where it should end")
@@ -137,7 +139,7 @@ class Project:
         # MkDocs converts only the page's own part, and the hook adds their headings to the contents.
         self._rest = f"koers-rest-{secrets.token_hex(8)}"
         marker = ((markdown_configs or {}).get("toc") or {}).get("marker", "[TOC]")
-        self._whole_page = re.compile(r"^ {0,3}\*\[" + (f"|{re.escape(marker)}" if marker else ""), re.M)
+        self._whole_page = re.compile(_ABBREVIATION + (f"|{re.escape(marker)}" if marker else ""), re.M)
         self._rests: dict[str, list[str]] = {}  # Markdown of each page's rest, until its HTML is made
         self._rest_html: dict[str, str] = {}  # until the page is finished
         # its headings, their ids, and the ids of the page's own headings renamed to make way
@@ -668,8 +670,8 @@ class Project:
 
         def goal_text(goal: Goal, prefix: str, top: int, source: str) -> Markup:
             # Results and narrative converted apart, each once per distinct text: a goal whose
-            # results changed keeps its narrative's HTML. Together when the results may point
-            # into the narrative (a footnote, a reference link, an anchor), as on the goal page.
+            # results changed keeps its narrative's HTML. Together, as on the goal page, when one
+            # may use what the other defines (see _RESULTS_USE_NARRATIVE).
             results = self.goal_markdown(goal)
             if _RESULTS_USE_NARRATIVE.search(results) or _NARRATIVE_USES_RESULTS.search(goal.body):
                 return body(f"{results}\n\n{goal.body}", prefix, top, source)
@@ -758,7 +760,7 @@ def _at_top_level(html: str, at: int) -> bool:
 # narrative, or ids of their own ("{ #x }", which a narrative heading could clash with); in the
 # narrative abbreviations (they apply to the results too) or an anchor into the results.
 _RESULTS_USE_NARRATIVE = re.compile(r"\[\^|\](?!\()|\]\(#|\{")
-_NARRATIVE_USES_RESULTS = re.compile(r"^ {0,3}\*\[|\]\(#", re.M)
+_NARRATIVE_USES_RESULTS = re.compile(_ABBREVIATION + r"|\]\(#", re.M)
 _HEADING = re.compile(r'<h([1-6])([^>]*)\bid="([^"]+)"(.*?)</h\1>', re.S)
 
 
