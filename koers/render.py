@@ -216,28 +216,29 @@ class MarkdownRenderer:
         import markdown
 
         self._md = markdown.Markdown(extensions=extensions, extension_configs=configs)
-        self._converted: dict[str, tuple[str, frozenset[str]]] = {}
-        self._with_toc: dict[str, tuple[Markup, list[dict[str, Any]], frozenset[str]]] = {}
+        # Per distinct text: its sanitised HTML, every id in it, its toc tokens and their ids.
+        self._converted: dict[str, tuple[str, frozenset[str], list[dict[str, Any]], frozenset[str]]] = {}
+
+    def _convert(self, text: str) -> tuple[str, frozenset[str], list[dict[str, Any]], frozenset[str]]:
+        if text not in self._converted:
+            html = str(sanitize(self._md.reset().convert(text)))
+            tokens = getattr(self._md, "toc_tokens", [])
+            self._converted[text] = html, frozenset(ID_ATTRIBUTE.findall(html)), tokens, frozenset(_token_ids(tokens))
+        return self._converted[text]
 
     def render_with_toc(self, text: str) -> tuple[Markup, list[dict[str, Any]], frozenset[str]]:
         """`text` as HTML with its ids as written, its headings as Python-Markdown's toc tokens
         (level, id, name, children), and their ids; for a generated part of a page, converted
         once per distinct text."""
-        if text not in self._with_toc:
-            html = sanitize(self._md.reset().convert(text))
-            tokens = getattr(self._md, "toc_tokens", [])
-            self._with_toc[text] = html, tokens, frozenset(_token_ids(tokens))
-        return self._with_toc[text]
+        html, _, tokens, headings = self._convert(text)
+        return Markup(html), tokens, headings
 
     def render(self, text: str, prefix: str, top: int = 0) -> Markup:
         """`text` as HTML, its ids prefixed with `prefix` and, with `top`, its headings moved so
         the highest is an h`top` (the rest keep their distance to it, down to h6)."""
         # Most bodies are the same in every version of the agenda, and one body shows under
         # several prefixes (a goal in each version document): each text is converted once.
-        if text not in self._converted:
-            html = str(sanitize(self._md.reset().convert(text)))
-            self._converted[text] = html, frozenset(ID_ATTRIBUTE.findall(html))
-        html, own = self._converted[text]
+        html, own, _, _ = self._convert(text)
         if top and (levels := [int(level) for level in _HEADING_LEVEL.findall(html)]):
             # After Markdown, so every kind of heading moves: "#", a line of "=" or "-" under the
             # text, and HTML (the sanitiser has left only real tags). From the highest the text
