@@ -159,6 +159,11 @@ class AgendaSite:
             assert proc.returncode == 0, result.output
         return result
 
+    def check(self) -> subprocess.CompletedProcess[str]:
+        """Run `koers check` in the project, as `make check` does; its messages are in stderr."""
+        return subprocess.run([sys.executable, "-m", "koers.cli", "check"], cwd=self.root, capture_output=True,
+                              text=True)
+
     def build_fails(self, message: str) -> BuildResult:
         """Build, expecting failure with `message` in the output and no site written."""
         result = self.build(check=False)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +102,7 @@ def test_a_logo_that_is_no_file_stops_check_and_build(tmp_path: Path) -> None:
     message = ("mkdocs.yml: 'extra.koers.logo' is 'assets/logo.svg', but content/ or overrides/ holds no such "
                "file; add the file or correct the path")
     site.build_fails(message)
-    check = subprocess.run([sys.executable, "-m", "koers.cli", "check"], cwd=tmp_path, capture_output=True, text=True)
+    check = site.check()
     assert check.returncode == 1 and message in check.stderr
     site.write("overrides/assets/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>')
     assert 'src="../assets/logo.svg"' in site.build().html("inleiding/")

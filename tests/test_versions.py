@@ -368,7 +368,7 @@ def test_koers_check_and_the_build_report_the_agenda_versions_and_planning_at_on
     expected = ["goals/meer-woningen.md, line 4: 'direction' must be one of",
                 "content/versions.yml, line 3: entry 1, 'date' must be a date", "content/planning.yml, line 3: "
                 "entry 1, 'status' must be one of"]
-    check = subprocess.run([sys.executable, "-m", "koers.cli", "check"], cwd=tmp_path, capture_output=True, text=True)
+    check = site.check()
     assert check.returncode == 1
     assert all(message in check.stderr for message in expected), check.stderr
     built = site.build_fails(expected[0])
@@ -508,5 +508,5 @@ def test_a_document_entry_that_names_no_chapter_stops_check_and_build(tmp_path: 
     message = ("mkdocs.yml: 'extra.koers.document' names 'inleidng.md', which is not a chapter (did you mean "
                "'inleiding.md'?); name a file in the docs folder, or 'koers:themas' for the themes")
     site.build_fails(message)
-    check = subprocess.run([sys.executable, "-m", "koers.cli", "check"], cwd=tmp_path, capture_output=True, text=True)
+    check = site.check()
     assert check.returncode == 1 and message in check.stderr
