@@ -498,6 +498,12 @@ class Project:
             goal = self.agenda.goal(key)
             context |= {"goal": goal, "theme": self.agenda.theme(goal.theme),
                         "related": self.agenda.related_by_theme(goal.id)}
+            own = f"{self._results(goal.results)}\n\n{markdown}"
+            # Plain prose (most goals) skips MkDocs' Markdown: it is the same HTML, made faster.
+            if (html := self.markdown.plain_html(own, followed=True)) is not None:
+                self._parts[src_uri] = [html]
+                own = self._part_marker(0)
+            context["own_text"] = Markup(own)
             parts = self._macros("koers/_goal_parts.html", theme_url=self.urls.theme_url, goal_url=self.urls.goal_url)
             self._late[src_uri] = [str(parts.head(goal, context["theme"], context["history"], page_url)), *(
                 str(parts.related(items, page_url)) for _, items in context["related"])]
@@ -684,11 +690,13 @@ class Project:
     def goal_markdown(self, goal: Goal) -> str:
         """A goal's results under "We willen bereiken dat:" as Markdown, written as the goal page
         writes them (koers/_results.md), for the version documents."""
-        results = self._results_markdown.get(goal.results)
-        if results is None:  # most goals have the same results in several versions
-            macros = self._macros("koers/_results.md")
-            results = self._results_markdown[goal.results] = str(macros.results(goal.results))
-        return f"We willen bereiken dat:\n\n{results}"
+        return f"We willen bereiken dat:\n\n{self._results(goal.results)}"
+
+    def _results(self, results: tuple[str, ...]) -> str:
+        """Results as the Markdown list of koers/_results.md."""
+        if results not in self._results_markdown:  # most goals have the same results in several versions
+            self._results_markdown[results] = str(self._macros("koers/_results.md").results(results))
+        return self._results_markdown[results]
 
     def _macros(self, template: str, **context: Any) -> Any:
         """The macros of `template`, made once per build with `vocab` and `context` (the same on

@@ -24,6 +24,8 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from markdown.extensions.toc import nest_toc_tokens
 from markupsafe import Markup
 
+from . import plaintext
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 _TAGS = {
@@ -216,15 +218,26 @@ class MarkdownRenderer:
         import markdown
 
         self._md = markdown.Markdown(extensions=extensions, extension_configs=configs)
+        self._plain = plaintext.applies(extensions, configs)
         # Per distinct text: its sanitised HTML, every id in it, its toc tokens and their ids.
         self._converted: dict[str, tuple[str, frozenset[str], list[dict[str, Any]], frozenset[str]]] = {}
 
     def _convert(self, text: str) -> tuple[str, frozenset[str], list[dict[str, Any]], frozenset[str]]:
         if text not in self._converted:
-            html = str(sanitize(self._md.reset().convert(text)))
-            tokens = getattr(self._md, "toc_tokens", [])
+            html = self.plain_html(text)
+            if html is None:
+                html = str(sanitize(self._md.reset().convert(text)))
+                tokens = getattr(self._md, "toc_tokens", [])
+            else:
+                tokens = []
             self._converted[text] = html, frozenset(ID_ATTRIBUTE.findall(html)), tokens, frozenset(_token_ids(tokens))
         return self._converted[text]
+
+    def plain_html(self, text: str, *, followed: bool = False) -> str | None:
+        """`text` as sanitised HTML when it has no Markdown syntax (`koers.plaintext`) and the
+        site's extensions allow that shortcut; None otherwise."""
+        html = plaintext.plain_html(text, followed=followed) if self._plain else None
+        return None if html is None else str(sanitize(html))
 
     def render_with_toc(self, text: str) -> tuple[Markup, list[dict[str, Any]], frozenset[str]]:
         """`text` as HTML with its ids as written, its headings as Python-Markdown's toc tokens

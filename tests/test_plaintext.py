@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import random
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import markdown
 import pytest
+from sitebuild import AgendaSite, goal_file
 
+from koers.buildcache import CACHE_DIR
 from koers.plaintext import EXTENSIONS, applies, plain_html
+from tests.gitrepo import GitRepo, isolate_git_env
 
 # Pieces of text that the rule must tell apart: words, punctuation it allows, every mark it
 # refuses, entities as autoescaping writes them and others, comments, and line starts.
@@ -102,3 +107,40 @@ def test_the_shortcut_applies_only_with_extensions_it_agrees_with(extensions: li
                                                                   configs: dict[str, dict[str, object]],
                                                                   expected: bool) -> None:
     assert applies(extensions, configs) is expected
+
+
+def test_a_site_is_the_same_with_and_without_the_shortcut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Goal pages, version documents and the search index, built with the shortcut and again,
+    from scratch, with an extension that turns it off (legacy_attrs changes nothing here)."""
+    isolate_git_env(monkeypatch, tmp_path / "home")
+    site = AgendaSite(tmp_path / "agenda")
+    site.config["nav"].append("versies.md")
+    site.write_config()
+    site.write("goals/meer-werk.md", goal_file(
+        "Meer inwoners hebben werk", "wonen", "meer", 3,
+        ["zzp'ers & starters werk vinden;", "werkgevers <mensen> aannemen."],
+        body="Werk geeft houvast.\nOok voor ‘nieuwkomers’.\n\nDaarom investeren we.\n"))
+    site.write("goals/meer-sport.md", goal_file(
+        "Meer inwoners sporten", "gezondheid", "meer", 2, ["sport *toegankelijk* is."],
+        body="## Wat we doen\n\nWe openen de velden.\n"))
+    repo = GitRepo(site.root)
+    repo.commit("Begin", date="2020-01-10T10:00:00+01:00")
+    repo.tag("v1")
+    site.write("content/versions.yml", "- id: eerste\n  title: Eerste versie\n  date: 2020-01-10\n"
+               "  status: vastgesteld\n  ref: v1\n")
+    site.write("goals/meer-werk.md", goal_file(
+        "Meer inwoners hebben werk", "wonen", "meer", 3, ["starters werk vinden."], body="Werk geeft houvast.\n"))
+    repo.commit("Werk bijgewerkt", date="2020-02-10T10:00:00+01:00")
+    with_shortcut = site.build().site.rename(tmp_path / "with")
+    shutil.rmtree(site.root / CACHE_DIR)
+    site.config["markdown_extensions"].append("legacy_attrs")
+    site.write_config()  # not committed: the history stays the same
+    without = site.build().site
+    for page in ["doelen/meer-werk/", "doelen/meer-sport/", "doelen/minder-dakloosheid/", "doelen/meer-woningen/",
+                 "versies/eerste/",
+                 "versies/werkversie/", "vergelijk/eerste/werkversie/"]:
+        assert (with_shortcut / page / "index.html").read_text("utf-8") == \
+            (without / page / "index.html").read_text("utf-8"), page
+    assert "koers-part-" not in (with_shortcut / "doelen/meer-werk/index.html").read_text("utf-8")
+    index = "search/search_index.json"
+    assert (with_shortcut / index).read_bytes() == (without / index).read_bytes()
