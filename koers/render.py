@@ -160,6 +160,9 @@ def make_environment(templates_dir: Path) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # One environment serves one build (`mkdocs serve` makes a new one for each): checking
+        # every template file's date on each use would only cost a system call per page.
+        auto_reload=False,
     )
     env.filters["oneline"] = oneline
     env.filters["plain"] = plain
