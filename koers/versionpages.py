@@ -16,7 +16,7 @@ from typing import Any
 from .buildcache import digest
 from .compare import AgendaComparison, GoalComparison, compare_agendas
 from .loading import file_id
-from .model import Agenda
+from .model import Agenda, Goal
 from .render import relative_url
 from .site import NAV_THEMES, GeneratedPage, SiteMap, agenda_data, dump_json, page_url
 from .versions import Version, VersionSet
@@ -47,6 +47,8 @@ def embed_markdown(markdown: str, prefix: str, source: str, link: Callable[[str,
     link to another page of the site (`source` is the body's own page, which relative links
     start from) becomes `link(page, anchor)`: an anchor within the document, or the page.
     """
+    if "[" not in markdown:  # no footnote, no link: most texts
+        return markdown
     labelled = _FOOTNOTE.sub(lambda m: f"[^{prefix}-{m.group(1)}]", markdown)
     folder = posixpath.dirname(source)
 
@@ -146,7 +148,9 @@ class VersionPages:
             document = _document(agenda, self.document)
             link = partial(self._link, version_url(key), agenda, {c.id for c in document if c != NAV_THEMES})
             themes = {t.id for t in agenda.themes}
-            return {"version": version, "vagenda": agenda, "embed": partial(embed_markdown, link=link),
+            embed = partial(embed_markdown, link=link)
+            return {"version": version, "vagenda": agenda, "embed": embed,
+                    "goal_section": partial(self._goal_section, agenda, embed),
                     "orphans": [g for g in agenda.goals if g.theme not in themes],
                     "version_url": version_url, "document": document, "themes_entry": NAV_THEMES,
                     "chapter_anchor": chapter_anchor, "theme_src": self.urls.theme_src, "goal_src": self.urls.goal_src}
@@ -177,6 +181,17 @@ class VersionPages:
         if target in chapters:
             return f"#{chapter_anchor(target)}"
         return relative_url(from_url, page_url(target)) + (f"#{anchor}" if anchor else "")
+
+    def _goal_section(self, agenda: Agenda, embed: Callable[..., str], goal: Goal,
+                      render: Callable[[Goal], Any]) -> Any:
+        """A goal's section of a version document (`render`, a macro of version.html), once for
+        every document in which it reads the same: the same goal, related goals, and links."""
+        source = self.urls.goal_src(goal.id)
+        related = tuple((r.goal.id, r.goal.title, r.note) for r in agenda.related(goal.id))
+        # Where the goal's links lead depends on what else the version holds; embedding the
+        # texts (with any prefix: it is the same for every version) says that in full.
+        links = tuple(embed(text, "", source) for text in (goal.body, "\n".join(goal.results)))
+        return self._once(goal, render, related, links)
 
     def _once(self, value: Any, render: Callable[[Any], Any], *reads: Any) -> Any:
         """`render(value)` once per build for each `value` and `reads` (what else it reads).

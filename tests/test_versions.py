@@ -125,6 +125,49 @@ def test_links_between_pages_stay_inside_the_version_document(tmp_path: Path, pa
         assert link in article
 
 
+def test_a_goal_that_reads_the_same_in_two_versions_links_within_each_document(tmp_path: Path) -> None:
+    """The goal's section is made once for both documents; its link is not: the theme it links
+    to is in the werkversie's document, not yet in the first version's."""
+    site = AgendaSite(tmp_path)
+    site.remove("content/themas/gezondheid.md")
+    site.write("goals/meer-bewegen.md", goal_file(
+        "Meer inwoners bewegen voldoende", "wonen", "meer", 3, ["ouderen wandelen."],
+        body="Zie [gezondheid](../themas/gezondheid.md)."))
+    repo = GitRepo(tmp_path)
+    repo.commit("Begin", date="2020-01-10T10:00:00+01:00")
+    repo.tag("v1")
+    site.write("content/versions.yml", "- id: eerste\n  title: Eerste versie\n  date: 2020-01-10\n"
+               "  status: concept\n  ref: v1\n")
+    site.write("content/themas/gezondheid.md", theme_file("Gezondheid", "Inwoners leven gezond.", 2))
+    repo.commit("Thema gezondheid", date="2020-02-10T10:00:00+01:00")
+    built = site.build()
+    assert '<a href="../../themas/gezondheid/">gezondheid</a>' in built.article("versies/eerste/")
+    assert '<a href="#thema-gezondheid">gezondheid</a>' in built.article("versies/werkversie/")
+
+
+def test_a_goal_that_reads_the_same_in_two_versions_shows_each_versions_related_goals(tmp_path: Path) -> None:
+    """Another goal declared a relation to it since the first version: only the werkversie lists it."""
+    site = AgendaSite(tmp_path)
+    repo = GitRepo(tmp_path)
+    repo.commit("Begin", date="2020-01-10T10:00:00+01:00")
+    repo.tag("v1")
+    site.write("content/versions.yml", "- id: eerste\n  title: Eerste versie\n  date: 2020-01-10\n"
+               "  status: concept\n  ref: v1\n")
+    site.write("goals/meer-bewegen.md", goal_file(
+        "Meer inwoners bewegen voldoende", "gezondheid", "meer", 1, ["sporten toegankelijk is voor kinderen;",
+                                                                      "ouderen wandelen."],
+        [("meer-woningen", "Wie goed woont, beweegt meer.")]))
+    repo.commit("Relatie met wonen", date="2020-02-10T10:00:00+01:00")
+    built = site.build()
+
+    def section(page: str) -> str:
+        article = built.article(page)
+        return article[article.index('id="doel-meer-woningen"'):article.index('id="thema-gezondheid"')]
+
+    assert "Wie goed woont, beweegt meer." not in section("versies/eerste/")
+    assert "Wie goed woont, beweegt meer." in section("versies/werkversie/")
+
+
 def test_a_link_to_a_chapter_outside_the_version_document_goes_to_the_chapter_on_the_site(tmp_path: Path) -> None:
     site = AgendaSite(tmp_path)  # the document is the themes alone
     site.write("content/themas/wonen.md", theme_file("Wonen", "Iedereen woont prettig.", 1, "[a](../inleiding.md)"))
