@@ -29,18 +29,20 @@ EXTENSIONS = frozenset({
     "pymdownx.tabbed", "pymdownx.tasklist",
 })
 
-# One line of plain text: starts with a letter or a quote and has none of Markdown's marks,
-# no tab, control character or line separator, and no space at either end.
-_LINE = r"[\"'‘’“”„]?[^\W\d_]"
+# What no plain text holds: Markdown's marks, a tab, a control character or line separator.
 # An entity as autoescaping writes one ("zzp&#39;ers") passes through Markdown as written.
-_ENTITY = r"&(?:amp|lt|gt|quot|#34|#39);"
-_TEXT = (rf"(?:[^\\`*_{{}}\[\]<>#|~^=&\x00-\x1f\x7f\u2028\u2029]|{_ENTITY})*"
-         rf"(?:[^\\`*_{{}}\[\]<>#|~^=&\x00-\x20\x7f\u2028\u2029]|{_ENTITY})")
-_PLAIN_LINE = re.compile(rf"(?:{_LINE}(?:{_TEXT})?)\Z")
+_MARKS = re.compile(r"[\\`*_{}\[\]<>|~^=#&\x00-\x09\x0b-\x1f\x7f\u2028\u2029]")
+_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#34|#39);")
+# How a line of plain text starts: a letter, perhaps after a quote.
+_START = re.compile(r"[\"'‘’“”„]?[^\W\d_]")
 # An HTML comment of words alone on its lines, as Koers' templates write them to end a list.
 _COMMENT = re.compile(r"<!--[ \w]*-->\Z")
 _BLANK_LINES = re.compile(r"\n\n+")
-_ITEM = re.compile(rf"- ({_LINE}(?:{_TEXT})?)\Z")
+
+
+def _plain_lines(lines: list[str], start: int) -> bool:
+    """Whether each line, from column `start`, starts as plain text and does not end in a space."""
+    return all(_START.match(line, start) and not line.endswith(" ") for line in lines)
 
 
 def applies(extensions: Iterable[Any], configs: Mapping[str, Mapping[str, Any]]) -> bool:
@@ -63,22 +65,22 @@ def plain_html(text: str, *, followed: bool = False) -> str | None:
     html: list[str] = []
     was_list = False
     for block in _BLANK_LINES.split(text.strip("\n")):
-        lines = block.split("\n")
         if _COMMENT.match(block):
             # Markdown passes a comment through as raw HTML, the blank line after it kept.
             html.append(block + "\n")
             was_list = False
-        elif lines[0].startswith("- "):
+            continue
+        if _MARKS.search(block) and _MARKS.search(_ENTITY.sub("", block)):
+            return None
+        lines = block.split("\n")
+        if lines[0].startswith("- "):
             # Two lists with a blank line between them are one loose list to Markdown.
-            if was_list:
+            if was_list or not all(line.startswith("- ") for line in lines) or not _plain_lines(lines, 2):
                 return None
-            items = [_ITEM.match(line) for line in lines]
-            if not all(items):
-                return None
-            html.append("<ul>\n" + "".join(f"<li>{item[1]}</li>\n" for item in items if item) + "</ul>")
+            html.append("<ul>\n" + "".join(f"<li>{line[2:]}</li>\n" for line in lines) + "</ul>")
             was_list = True
         else:
-            if not all(_PLAIN_LINE.match(line) for line in lines):
+            if not _plain_lines(lines, 0):
                 return None
             html.append(f"<p>{block}</p>")
             was_list = False
