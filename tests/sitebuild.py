@@ -164,6 +164,13 @@ class AgendaSite:
         return subprocess.run([sys.executable, "-m", "koers.cli", "check"], cwd=self.root, capture_output=True,
                               text=True)
 
+    def check_and_build_fail(self, message: str) -> BuildResult:
+        """Expect `koers check` (exit 1) and the build (nothing written) both to report `message`."""
+        built = self.build_fails(message)
+        check = self.check()
+        assert check.returncode == 1 and message in check.stderr, check.stderr
+        return built
+
     def build_fails(self, message: str) -> BuildResult:
         """Build, expecting failure with `message` in the output and no site written."""
         result = self.build(check=False)

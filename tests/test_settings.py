@@ -101,8 +101,6 @@ def test_a_logo_that_is_no_file_stops_check_and_build(tmp_path: Path) -> None:
     site.write_config()
     message = ("mkdocs.yml: 'extra.koers.logo' is 'assets/logo.svg', but content/ or overrides/ holds no such "
                "file; add the file or correct the path")
-    site.build_fails(message)
-    check = site.check()
-    assert check.returncode == 1 and message in check.stderr
+    site.check_and_build_fail(message)
     site.write("overrides/assets/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>')
     assert 'src="../assets/logo.svg"' in site.build().html("inleiding/")

@@ -550,6 +550,4 @@ def test_a_document_entry_that_names_no_chapter_stops_check_and_build(tmp_path: 
     site.write_config()
     message = ("mkdocs.yml: 'extra.koers.document' names 'inleidng.md', which is not a chapter (did you mean "
                "'inleiding.md'?); name a file in the docs folder, or 'koers:themas' for the themes")
-    site.build_fails(message)
-    check = site.check()
-    assert check.returncode == 1 and message in check.stderr
+    site.check_and_build_fail(message)
