@@ -284,6 +284,11 @@ class Project:
                                                          working.id: self.agenda.in_document(document)})
             steps = [*steps, *step_renames(toplevel, versions.versions[-2:], layout)] if declared else []
             versions.renames = renames_between(toplevel, versions.versions, versions.agendas, layout, steps)
+            # A declared version's agenda follows from its commit, the layout, the document setting
+            # and the current chapters' titles (`Agenda.in_document`); the code is in every key.
+            versions.sources = {v.id: digest("declared", repr(layout), str(v.sha), repr(document),
+                                             repr(sorted(titles.items()))) for v in declared}
+        versions.sources[working.id] = digest("working", self.agenda_digest(), repr(document))
         self.version_pages = VersionPages(versions, self.urls, document)
         return problems
 

@@ -113,10 +113,10 @@ class VersionPages:
         return tuple(parts)
 
     def _agenda_digest(self, version_id: str) -> str:
-        # The agenda itself, not the commit: the werkversie has none, and what a version
-        # shows also depends on the layout and the document setting.
+        # What the agenda is made of (`VersionSet.sources`), else the agenda itself.
         if version_id not in self._digests:
-            self._digests[version_id] = digest(repr(self.versions.agendas[version_id]))
+            self._digests[version_id] = self.versions.sources.get(version_id) or digest(
+                repr(self.versions.agendas[version_id]))
         return self._digests[version_id]
 
     def comparison(self, old_id: str, new_id: str) -> AgendaComparison:

@@ -58,6 +58,9 @@ class VersionSet:
     versions: list[Version] = field(default_factory=list)
     agendas: dict[str, Agenda] = field(default_factory=dict)
     renames: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    # Version id → a digest of what its agenda is made of (the commit, the layout, the
+    # document setting), for cache keys: far cheaper than digesting the agenda itself.
+    sources: dict[str, str] = field(default_factory=dict)
 
     def get(self, version_id: str) -> Version:
         return next(v for v in self.versions if v.id == version_id)
