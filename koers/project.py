@@ -636,11 +636,8 @@ class Project:
         if kind in ("version", "compare"):
             output = self._fill(output, self._content_slot, lambda _: self._versions_body(kind, key, page_url))
         elif kind == "samenhang":
-            # The matrix (goals × themes) follows from the agenda alone: kept in the build cache.
             output = self._fill(output, self._content_slot, lambda _: self.cache.text(
-                ("samenhang", page_url, self.agenda_digest()), lambda: self.env.get_template("koers/samenhang.html")
-                .render(agenda=self.agenda, matrix=self.matrix(), vocab=self.settings.vocabulary,
-                        page_url=page_url, goal_url=self.urls.goal_url)))
+                self._matrix_key(page_url), partial(self._render_matrix, page_url)))
         elif kind == "wijzigingen":
             months = self.site_log()
             template = self.env.get_template("koers/wijzigingen.html")
@@ -649,8 +646,8 @@ class Project:
         return output
 
     def render_aside(self, page_urls: Mapping[str, str]) -> None:
-        """Start rendering the page histories, version documents and comparisons that the
-        build cache lacks in a second process, while MkDocs renders the pages in this one.
+        """Start rendering the page histories, version documents, comparisons and the samenhang
+        matrix that the build cache lacks in a second process, while MkDocs renders the pages in this one.
 
         `page_urls` (src_uri → page URL) is in the order MkDocs writes the pages, which is
         the order they are needed in. Those parts are most of a cold build at scale, and
@@ -663,7 +660,18 @@ class Project:
             kind, key = self.page_kind(src_uri)
             if kind in ("version", "compare"):
                 jobs.append((self._versions_key(kind, key, url), partial(self._render_versions_body, kind, key, url)))
+            elif kind == "samenhang":
+                jobs.append((self._matrix_key(url), partial(self._render_matrix, url)))
         self.cache.prefill(jobs)
+
+    def _matrix_key(self, page_url: str) -> tuple[str, ...]:
+        # The matrix (goals × themes) follows from the agenda alone.
+        return "samenhang", page_url, self.agenda_digest()
+
+    def _render_matrix(self, page_url: str) -> str:
+        return self.env.get_template("koers/samenhang.html").render(
+            agenda=self.agenda, matrix=self.matrix(), vocab=self.settings.vocabulary, page_url=page_url,
+            goal_url=self.urls.goal_url)
 
     def _versions_key(self, kind: str, key: str, page_url: str) -> tuple[str, ...]:
         return page_url, self.prefix, *self.version_pages.identity(kind, key)
