@@ -36,6 +36,7 @@ from typing import Any
 CACHE_DIR = ".cache/koers"
 _SUFFIX = ".html"
 _DATA_SUFFIX = ".pickle"
+_CHILD_GC_THRESHOLD = 50_000  # allocations between young collections in the second process (Python: 700)
 _CLAIMS = ".claims-"  # a folder per second process: which entries each process took
 # What renders the cached parts besides Koers' own code and templates.
 _LIBRARIES = ("jinja2", "markupsafe", "markdown", "pymdown-extensions", "nh3", "babel")
@@ -211,6 +212,11 @@ class BuildCache:
             self._forget_child()
             return
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
+            # The second process only renders: what it makes is either short-lived (template
+            # contexts) or kept to the end (parts it reuses). Collecting young objects seventy
+            # times less often, and the old ones about never, saves it a tenth of its time at
+            # scale; the few cycles among the young are still collected.
+            gc.set_threshold(_CHILD_GC_THRESHOLD, 20, 100)
             status = 1
             try:
                 for key, render in missing:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sitebuild import REPO, AgendaSite, BuildResult, goal_file
 
-from koers.buildcache import CACHE_DIR, BuildCache, digest, stable_repr
+from koers.buildcache import _CHILD_GC_THRESHOLD, CACHE_DIR, BuildCache, digest, stable_repr
 from tests.gitrepo import GitRepo, isolate_git_env
 
 VERSIONS = """\
@@ -252,6 +252,14 @@ def test_both_processes_skip_the_builds_objects_in_their_garbage_collections(tmp
     cache.wait()
     assert gc.get_freeze_count() == 0  # then this process collects them as before
     assert int(cache.text(("frozen",), _fail)) > 0
+
+
+def test_the_second_process_collects_its_garbage_less_often(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "c", "f")
+    cache.prefill([(("threshold",), lambda: str(gc.get_threshold()[0]))])
+    cache.wait()
+    assert int(cache.text(("threshold",), _fail)) == _CHILD_GC_THRESHOLD
+    assert gc.get_threshold()[0] < _CHILD_GC_THRESHOLD  # this process keeps MkDocs' settings
 
 
 def test_prefill_renders_here_when_no_process_can_be_started(tmp_path: Path,
