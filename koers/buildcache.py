@@ -29,6 +29,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,14 @@ def code_fingerprint(folders: Iterable[Path], extra: Iterable[str] = ()) -> str:
 _PICKLED_MODULES = frozenset({"builtins", "datetime", "pathlib", "collections"})
 
 
+def _pickled(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _make_pickled(make: Callable[[], Any]) -> bytes:
+    return _pickled(make())
+
+
 class _KoersUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         found = super().find_class(module, name) if (
@@ -113,8 +122,9 @@ class BuildCache:
         self.misses = 0
         self._child: int | None = None
         self._frozen = False  # whether `prefill` froze the objects alive when it started the child
-        # What the second process was given and may not have started, in the order given.
-        self._pending: dict[str, Callable[[], str]] = {}
+        # What the second process was given and may not have started, in the order given:
+        # key → (the entry's file, what makes its content).
+        self._pending: dict[str, tuple[Path, Callable[[], str | bytes]]] = {}
         self._claims: Path | None = None
 
     def text(self, parts: Iterable[str], render: Callable[[], str]) -> str:
@@ -148,7 +158,10 @@ class BuildCache:
         """
         if self.directory is None:
             return None
-        key = digest(self.fingerprint, *parts)
+        return self._load(digest(self.fingerprint, *parts))
+
+    def _load(self, key: str) -> Any:
+        assert self.directory is not None
         self.used.add(key)
         try:
             with (self.directory / (key + _DATA_SUFFIX)).open("rb") as file:
@@ -162,14 +175,31 @@ class BuildCache:
             return
         key = digest(self.fingerprint, *parts)
         try:
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            data = _pickled(value)
         except Exception:  # noqa: BLE001 - the cache only saves time: keep nothing
             return
         self.used.add(key)
         self._store(self.directory / (key + _DATA_SUFFIX), data)
 
-    def prefill(self, jobs: Iterable[tuple[Iterable[str], Callable[[], str]]]) -> None:
-        """Render the entries of `jobs` (parts, render) that are missing in a second process.
+    def value(self, parts: Iterable[str], make: Callable[[], Any]) -> Any:
+        """The value stored for `parts`; else `make()`, stored. What `text` is for rendered
+        parts, for data the second process may be making (`prefill`'s `values`)."""
+        if self.directory is None:
+            return make()
+        key = digest(self.fingerprint, *parts)
+        path = self.directory / (key + _DATA_SUFFIX)
+        if self._pending.pop(key, None) is not None and not self._claim(key):
+            self._await(path)
+        if (found := self._load(key)) is not None:
+            return found
+        value = make()
+        self.save(parts, value)
+        return value
+
+    def prefill(self, jobs: Iterable[tuple[Iterable[str], Callable[[], str]]],
+                values: Iterable[tuple[Iterable[str], Callable[[], Any]]] = ()) -> None:
+        """Render the entries of `jobs` (parts, render) that are missing in a second process,
+        after making the missing `values` (parts, make: data for `value`).
 
         The second process renders them in the order given, so give them in the order the
         build needs them. This process goes on at once. A later `text()` for one of these
@@ -190,8 +220,10 @@ class BuildCache:
         if self.directory is None or not hasattr(os, "fork") or threading.active_count() > 1:
             return
         self.wait()
-        missing = [(key, render) for parts, render in jobs
-                   if not (self.directory / ((key := digest(self.fingerprint, *parts)) + _SUFFIX)).exists()]
+        entries = [*((parts, _DATA_SUFFIX, partial(_make_pickled, make)) for parts, make in values),
+                   *((parts, _SUFFIX, render) for parts, render in jobs)]
+        missing = {key: (path, produce) for parts, suffix, produce in entries
+                   if not (path := self.directory / ((key := digest(self.fingerprint, *parts)) + suffix)).exists()}
         if not missing or not self._make_directory():
             return
         try:
@@ -219,9 +251,9 @@ class BuildCache:
             gc.set_threshold(_CHILD_GC_THRESHOLD, 20, 100)
             status = 1
             try:
-                for key, render in missing:
+                for key, (path, produce) in missing.items():
                     if self._claim(key):
-                        self._store(self.directory / (key + _SUFFIX), render())
+                        self._store(path, produce())
                 status = 0
             finally:
                 # No exit handlers, no flushing of buffers inherited from the parent: only the
@@ -229,7 +261,7 @@ class BuildCache:
                 os._exit(status)
         self._child = pid
         self._frozen = True
-        self._pending = dict(missing)
+        self._pending = missing
 
     def _claim(self, key: str) -> bool:
         """Take entry `key` for this process; False when the other process took it first."""
@@ -259,14 +291,13 @@ class BuildCache:
         """
         while self._pending:
             key = next(reversed(self._pending))
-            render = self._pending.pop(key)
+            path, produce = self._pending.pop(key)
             if self._claim(key):
                 try:
-                    text = render()
+                    content = produce()
                 except Exception:  # noqa: BLE001 - raised again where the entry is needed
                     return True
-                assert self.directory is not None
-                self._store(self.directory / (key + _SUFFIX), text)
+                self._store(path, content)
                 return True
         return False
 

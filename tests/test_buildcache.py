@@ -230,6 +230,27 @@ def test_prefill_renders_the_missing_entries_in_a_second_process(tmp_path: Path)
     assert cache.text(("kept",), _fail) == "from an earlier build"
 
 
+def test_prefill_makes_the_missing_values_in_a_second_process_before_the_texts(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "c", "f")
+    cache.prefill([(("a",), lambda: str(cache.value(("data",), _fail)["pid"]))],
+                  values=[(("data",), lambda: {"pid": os.getpid()})])
+    cache.wait()
+    made = cache.value(("data",), _fail)  # stored by the second process, read here
+    assert made["pid"] != os.getpid()
+    assert cache.text(("a",), _fail) == str(made["pid"])  # the text found the value made
+    assert cache.value(("other",), lambda: [1, 2]) == [1, 2] == cache.load(("other",))
+
+
+def test_a_value_the_second_process_did_not_make_is_made_here(tmp_path: Path) -> None:
+    def fail() -> Any:
+        raise RuntimeError("making failed")
+
+    cache = BuildCache(tmp_path / "c", "f")
+    cache.prefill([], values=[(("data",), fail)])
+    assert cache.value(("data",), lambda: "made here") == "made here"
+    cache.wait()
+
+
 def test_prefill_stays_in_this_process_when_it_cannot_fork_safely(tmp_path: Path) -> None:
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
