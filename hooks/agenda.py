@@ -90,6 +90,8 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     except ContentError as error:
         raise PluginError(str(error)) from None
     env.globals["koers_fragments"] = _current().fragments
+    for path, text in _current().late_files().items():
+        files.get_file_from_path(path).content_string = text  # type: ignore[union-attr]
     return env
 
 

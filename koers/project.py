@@ -184,6 +184,7 @@ class Project:
                 # Git is still writing the log (at 4000 goals for seconds): make the open data
                 # and the diagram, which need no history, instead of waiting.
                 self._history_free_files()
+                self.diagram()
             missing_history = self.load_history(reading.result())
         self.load_planning()
         return missing_history, [*cache_warnings, *self.warnings, *version_warnings]
@@ -426,8 +427,8 @@ class Project:
         return pages
 
     def generated_files(self) -> dict[str, str]:
-        """Non-page files to publish, as site path → text."""
-        files = dict(self._history_free_files())
+        """Non-page files to publish, as site path → text; empty for those `late_files` makes."""
+        files = {**self._history_free_files(), **dict.fromkeys(self._LATE_FILES, "")}
         if self.settings.site_url:
             entries = self.log_entries()
             files[FEED] = self.env.get_template("feed.xml").render(
@@ -435,11 +436,18 @@ class Project:
                 updated=entries[0].commit.date if entries else None)
         return files
 
+    def late_files(self) -> dict[str, str]:
+        """The text of each file `generated_files` left empty: the second process makes them
+        (`render_aside`) while MkDocs converts the pages, so they are asked for last."""
+        return {DIAGRAM: self.diagram().svg}
+
+    _LATE_FILES = (DIAGRAM,)
+
     def _history_free_files(self) -> dict[str, str]:
-        """The open data and the diagram (made once)."""
+        """The open data (made once)."""
         if self._files is None:
             self._files = {AGENDA_JSON: agenda_json(self.agenda, self.urls), AGENDA_CSV: agenda_csv(
-                self.agenda, self.urls), DIAGRAM: self.diagram().svg, **self.version_pages.data_files()}
+                self.agenda, self.urls), **self.version_pages.data_files()}
         return self._files
 
     def nav(self, nav: list[Any] | None) -> list[Any] | None:
@@ -654,6 +662,7 @@ class Project:
         need nothing MkDocs makes.
         """
         jobs: list[tuple[tuple[str, ...], Callable[[], str]]] = []
+        values = [] if self._diagram else [(self._diagram_key(), self._draw_diagram)]
         for src_uri, url in page_urls.items():
             if self._history_source(src_uri):
                 jobs.append((self._history_key(src_uri, url), partial(self._render_history, src_uri, url)))
@@ -662,7 +671,7 @@ class Project:
                 jobs.append((self._versions_key(kind, key, url), partial(self._render_versions_body, kind, key, url)))
             elif kind == "samenhang":
                 jobs.append((self._matrix_key(url), partial(self._render_matrix, url)))
-        self.cache.prefill(jobs)
+        self.cache.prefill(jobs, values)
 
     def _matrix_key(self, page_url: str) -> tuple[str, ...]:
         # The matrix (goals × themes) follows from the agenda alone.
@@ -742,14 +751,16 @@ class Project:
         """The relations diagram of samenhang/: from the build cache when an earlier build drew it
         for the same agenda (the settings and the code are part of every key), else drawn."""
         if self._diagram is None:
-            key = ("diagram", self.agenda_digest())
-            if (diagram := self.cache.load(key)) is None:
-                vocab = self.settings.vocabulary
-                diagram = draw_relations(self.agenda, self.env, title=f"Samenhang tussen {vocab.item.plural} "
-                                                                      f"en {vocab.group.plural}", vocab=vocab)
-                self.cache.save(key, diagram)
-            self._diagram = diagram
+            self._diagram = self.cache.value(self._diagram_key(), self._draw_diagram)
         return self._diagram
+
+    def _diagram_key(self) -> tuple[str, ...]:
+        return "diagram", self.agenda_digest()
+
+    def _draw_diagram(self) -> Diagram:
+        vocab = self.settings.vocabulary
+        return draw_relations(self.agenda, self.env, title=f"Samenhang tussen {vocab.item.plural} "
+                                                           f"en {vocab.group.plural}", vocab=vocab)
 
     def matrix(self) -> list[dict[str, Any]]:
         """Rows of the goals × themes matrix: per goal, per theme, the related goals."""
