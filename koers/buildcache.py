@@ -173,7 +173,10 @@ class BuildCache:
         """Store `value` for `parts`, for `load`."""
         if self.directory is None:
             return
-        key = digest(self.fingerprint, *parts)
+        self._save(digest(self.fingerprint, *parts), value)
+
+    def _save(self, key: str, value: Any) -> None:
+        assert self.directory is not None
         try:
             data = _pickled(value)
         except Exception:  # noqa: BLE001 - the cache only saves time: keep nothing
@@ -193,7 +196,7 @@ class BuildCache:
         if (found := self._load(key)) is not None:
             return found
         value = make()
-        self.save(parts, value)
+        self._save(key, value)
         return value
 
     def prefill(self, jobs: Iterable[tuple[Iterable[str], Callable[[], str]]],

@@ -88,6 +88,8 @@ class Project:
     """An agenda repository rooted at `root`, published from `docs_dir`."""
 
     GENERATED = ("wijzigingen", "versies", "version", "compare", "opendata", "proces")
+    # Files the second process makes: listed empty by `generated_files`, filled by `late_files`.
+    _LATE_FILES = (DIAGRAM,)
 
     def __init__(self, root: Path, docs_dir: Path, settings: Settings, templates_dir: Path, *,
                  markdown_extensions: list[Any] | None = None, markdown_configs: dict[str, Any] | None = None,
@@ -437,11 +439,9 @@ class Project:
         return files
 
     def late_files(self) -> dict[str, str]:
-        """The text of each file `generated_files` left empty: the second process makes them
-        (`render_aside`) while MkDocs converts the pages, so they are asked for last."""
+        """The text of each file `generated_files` left empty (`_LATE_FILES`): the second process
+        makes them (`render_aside`) while MkDocs converts the pages, so they are asked for last."""
         return {DIAGRAM: self.diagram().svg}
-
-    _LATE_FILES = (DIAGRAM,)
 
     def _history_free_files(self) -> dict[str, str]:
         """The open data (made once)."""
