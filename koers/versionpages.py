@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from .buildcache import digest
 from .compare import AgendaComparison, GoalComparison, compare_agendas
 from .loading import file_id
 from .model import Agenda, Goal
@@ -68,7 +67,6 @@ class VersionPages:
     versions: VersionSet
     urls: SiteMap = field(default_factory=SiteMap)
     document: tuple[str, ...] = (NAV_THEMES,)
-    _digests: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _sections: dict[tuple[Any, ...], Any] = field(default_factory=dict, init=False, repr=False)
     _keys: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False)
 
@@ -103,21 +101,15 @@ class VersionPages:
 
     def identity(self, kind: str, key: str) -> tuple[str, ...]:
         """Everything the body of version or comparison page `key` is made of, as text (for
-        `koers.buildcache`): each version's metadata and agenda, and a comparison's renames."""
+        `koers.buildcache`): each version's metadata and what its agenda is made of
+        (`VersionSet.sources`), and a comparison's renames."""
         ids = [key] if kind == "version" else key.split("/")
         parts = [kind, key]
         for version_id in ids:
-            parts += [repr(self.versions.get(version_id)), self._agenda_digest(version_id)]
+            parts += [repr(self.versions.get(version_id)), self.versions.sources[version_id]]
         if kind == "compare":
             parts.append(repr(sorted(self.versions.renames.get((ids[0], ids[1]), {}).items())))
         return tuple(parts)
-
-    def _agenda_digest(self, version_id: str) -> str:
-        # What the agenda is made of (`VersionSet.sources`), else the agenda itself.
-        if version_id not in self._digests:
-            self._digests[version_id] = self.versions.sources.get(version_id) or digest(
-                repr(self.versions.agendas[version_id]))
-        return self._digests[version_id]
 
     def comparison(self, old_id: str, new_id: str) -> AgendaComparison:
         renames = self.versions.renames.get((old_id, new_id), {})

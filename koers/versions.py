@@ -58,8 +58,9 @@ class VersionSet:
     versions: list[Version] = field(default_factory=list)
     agendas: dict[str, Agenda] = field(default_factory=dict)
     renames: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
-    # Version id → a digest of what its agenda is made of (the commit, the layout, the
-    # document setting), for cache keys: far cheaper than digesting the agenda itself.
+    # Version id → a digest of what its agenda is made of (a declared version's commit, the
+    # layout, the document setting and the chapter titles; the werkversie's agenda), for cache
+    # keys: far cheaper than digesting the agendas themselves. `Project.load_versions` sets it.
     sources: dict[str, str] = field(default_factory=dict)
 
     def get(self, version_id: str) -> Version:
