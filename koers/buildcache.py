@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import mmap
+import multiprocessing
 import os
 import pickle
 import shutil
@@ -38,7 +40,7 @@ CACHE_DIR = ".cache/koers"
 _SUFFIX = ".html"
 _DATA_SUFFIX = ".pickle"
 _CHILD_GC_THRESHOLD = 50_000  # allocations between young collections in the second process (Python: 700)
-_CLAIMS = ".claims-"  # a folder per second process: which entries each process took
+_CLAIMS = ".claims-"  # claims were files in such a folder before they were kept in memory
 # What renders the cached parts besides Koers' own code and templates.
 _LIBRARIES = ("jinja2", "markupsafe", "markdown", "pymdown-extensions", "nh3", "babel")
 
@@ -125,7 +127,7 @@ class BuildCache:
         # What the second process was given and may not have started, in the order given:
         # key → (the entry's file, what makes its content).
         self._pending: dict[str, tuple[Path, Callable[[], str | bytes]]] = {}
-        self._claims: Path | None = None
+        self._claims: _Claims | None = None
 
     def text(self, parts: Iterable[str], render: Callable[[], str]) -> str:
         """The stored text for `parts`; on a miss, `render()` and store it."""
@@ -230,8 +232,8 @@ class BuildCache:
         if not missing or not self._make_directory():
             return
         try:
-            self._claims = Path(tempfile.mkdtemp(prefix=_CLAIMS, dir=self.directory))
-        except OSError:
+            self._claims = _Claims(missing)
+        except OSError:  # no shared memory or semaphore (a container without /dev/shm)
             return
         # What lives now is the build's long-lived data. Frozen, it is skipped by both processes'
         # garbage collections, which would otherwise scan all of it again and again (and in the
@@ -268,15 +270,7 @@ class BuildCache:
 
     def _claim(self, key: str) -> bool:
         """Take entry `key` for this process; False when the other process took it first."""
-        if self._claims is None:
-            return True
-        try:
-            os.close(os.open(self._claims / key, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-        except FileExistsError:
-            return False
-        except OSError:
-            pass  # no claim possible: render it (at worst both processes do)
-        return True
+        return self._claims is None or self._claims.take(key)
 
     def _await(self, path: Path) -> None:
         while not path.exists():
@@ -318,9 +312,7 @@ class BuildCache:
         """The second process has ended (or never started): nothing is pending, nothing claimed."""
         self._child = None
         self._pending = {}
-        if self._claims is not None:
-            shutil.rmtree(self._claims, ignore_errors=True)
-            self._claims = None
+        self._claims = None
 
     def _make_directory(self) -> bool:
         assert self.directory is not None
@@ -354,7 +346,7 @@ class BuildCache:
             return 0
         removed = 0
         for path in self.directory.iterdir():
-            if path.name.startswith(_CLAIMS):  # left by a build that failed
+            if path.name.startswith(_CLAIMS):  # left by a build of an earlier Koers that failed
                 shutil.rmtree(path, ignore_errors=True)
             elif path.suffix in (_SUFFIX, _DATA_SUFFIX) and path.stem not in self.used:
                 try:
@@ -363,3 +355,32 @@ class BuildCache:
                 except OSError:
                     pass
         return removed
+
+
+class _Claims:
+    """Which of the second process's entries either process took: a byte per entry in memory
+    the two share (mapped before the fork), tested and set under a lock they share.
+
+    Files would do (one created per entry, exclusively), but creating a file costs a hundred
+    times more, in the second process's critical path, on a disk that deleted many lately.
+    """
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self._index = {key: i for i, key in enumerate(keys)}
+        self._taken = mmap.mmap(-1, max(1, len(self._index)))  # anonymous, so shared with the child
+        self._lock = multiprocessing.get_context("fork").Lock()
+
+    def take(self, key: str) -> bool:
+        """Whether this process is the first to ask for `key`."""
+        index = self._index[key]
+        # The lock is held for a moment only; should the other process die holding it, this one
+        # goes on as without claims (at worst both render the entry).
+        locked = self._lock.acquire(timeout=1)
+        try:
+            if self._taken[index]:
+                return False
+            self._taken[index] = 1
+            return True
+        finally:
+            if locked:
+                self._lock.release()
