@@ -92,6 +92,8 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     env.globals["koers_fragments"] = _current().fragments
     for path, text in _current().late_files().items():
         files.get_file_from_path(path).content_string = text  # type: ignore[union-attr]
+    for warning in _current().late_warnings():
+        log.info("Let op: %s", warning)
     return env
 
 

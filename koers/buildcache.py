@@ -100,10 +100,6 @@ def _pickled(value: Any) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _make_pickled(make: Callable[[], Any]) -> bytes:
-    return _pickled(make())
-
-
 class _KoersUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         found = super().find_class(module, name) if (
@@ -128,6 +124,7 @@ class BuildCache:
         # key → (the entry's file, what makes its content).
         self._pending: dict[str, tuple[Path, Callable[[], str | bytes]]] = {}
         self._claims: _Claims | None = None
+        self._values: dict[str, Any] = {}  # what `value` gave in this process, by key
 
     def text(self, parts: Iterable[str], render: Callable[[], str]) -> str:
         """The stored text for `parts`; on a miss, `render()` and store it."""
@@ -171,6 +168,11 @@ class BuildCache:
         except Exception:  # noqa: BLE001 - missing, unreadable, refused, or from an interrupted write: read again
             return None
 
+    def has(self, parts: Iterable[str]) -> bool:
+        """Whether a value is stored for `parts` (without reading it)."""
+        return self.directory is not None and (
+            self.directory / (digest(self.fingerprint, *parts) + _DATA_SUFFIX)).is_file()
+
     def save(self, parts: Iterable[str], value: Any) -> None:
         """Store `value` for `parts`, for `load`."""
         if self.directory is None:
@@ -192,14 +194,15 @@ class BuildCache:
         if self.directory is None:
             return make()
         key = digest(self.fingerprint, *parts)
-        path = self.directory / (key + _DATA_SUFFIX)
-        if self._pending.pop(key, None) is not None and not self._claim(key):
-            self._await(path)
-        if (found := self._load(key)) is not None:
-            return found
-        value = make()
-        self._save(key, value)
-        return value
+        if key not in self._values:
+            if self._pending.pop(key, None) is not None and not self._claim(key):
+                self._await(self.directory / (key + _DATA_SUFFIX))
+            if (found := self._load(key)) is None:
+                found = make()
+                self._save(key, found)
+            self._values[key] = found
+        self.used.add(key)
+        return self._values[key]
 
     def prefill(self, jobs: Iterable[tuple[Iterable[str], Callable[[], str]]],
                 values: Iterable[tuple[Iterable[str], Callable[[], Any]]] = ()) -> None:
@@ -225,7 +228,7 @@ class BuildCache:
         if self.directory is None or not hasattr(os, "fork") or threading.active_count() > 1:
             return
         self.wait()
-        entries = [*((parts, _DATA_SUFFIX, partial(_make_pickled, make)) for parts, make in values),
+        entries = [*((parts, _DATA_SUFFIX, partial(self._make_pickled, parts, make)) for parts, make in values),
                    *((parts, _SUFFIX, render) for parts, render in jobs)]
         missing = {key: (path, produce) for parts, suffix, produce in entries
                    if not (path := self.directory / ((key := digest(self.fingerprint, *parts)) + suffix)).exists()}
@@ -267,6 +270,12 @@ class BuildCache:
         self._child = pid
         self._frozen = True
         self._pending = missing
+
+    def _make_pickled(self, parts: Iterable[str], make: Callable[[], Any]) -> bytes:
+        """`make()` for `prefill`, pickled to be stored; `value` then finds it in this process too."""
+        value = make()
+        self._values[digest(self.fingerprint, *parts)] = value
+        return _pickled(value)
 
     def _claim(self, key: str) -> bool:
         """Take entry `key` for this process; False when the other process took it first."""

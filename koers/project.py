@@ -59,11 +59,14 @@ from .site import (
 from .versionpages import VERSIES_SRC, VersionPages, version_url
 from .versions import (
     VERSIONS_FILE,
+    DeclaredVersions,
+    Version,
+    VersionContents,
+    VersionReader,
     VersionSet,
-    read_agendas,
+    goal_renames,
     read_declared,
     renames_between,
-    step_renames,
     working_version,
 )
 
@@ -88,8 +91,6 @@ class Project:
     """An agenda repository rooted at `root`, published from `docs_dir`."""
 
     GENERATED = ("wijzigingen", "versies", "version", "compare", "opendata", "proces")
-    # Files the second process makes: listed empty by `generated_files`, filled by `late_files`.
-    _LATE_FILES = (DIAGRAM,)
 
     def __init__(self, root: Path, docs_dir: Path, settings: Settings, templates_dir: Path, *,
                  markdown_extensions: list[Any] | None = None, markdown_configs: dict[str, Any] | None = None,
@@ -105,6 +106,8 @@ class Project:
         self.warnings: list[Problem] = []
         self.changelog: ChangeLog | None = None
         self.version_pages = VersionPages(VersionSet())
+        self._reader: VersionReader | None = None  # reads what the declared versions hold from git
+        self._declared_key: tuple[str, ...] = ()
         self.phases: list[Phase] | None = None
         self._diagram: Diagram | None = None
         self._agenda_digest: str | None = None
@@ -165,7 +168,10 @@ class Project:
         Returns a notice when the history is missing (outside git) and the advisory warnings;
         raises ContentError listing every problem that must stop the build. Reading the
         history is mostly waiting for git, so a second thread reads it while this one checks
-        the content and reads the versions. Errors still come in the order of those steps.
+        the content and the versions file. Errors still come in the order of those steps.
+        While git still writes the log, this one makes what needs no history: the open data,
+        the diagram, and what the declared versions hold, as far as it gets (the second
+        process reads the rest). Their warnings come from `late_warnings`.
         """
         self.locate()
         cache_warnings = self._trust_cache()
@@ -179,17 +185,20 @@ class Project:
                                     *check_planning_file(self.root)]) from None
             self._check_complete(self.repository is not None and self.repository.shallow)
             try:
-                version_warnings = self.load_versions()
+                self.load_versions()
             except ContentError as error:
                 raise ContentError([*error.problems, *check_planning_file(self.root)]) from None
             if not reading.done():
-                # Git is still writing the log (at 4000 goals for seconds): make the open data
-                # and the diagram, which need no history, instead of waiting.
+                # Git is still writing the log (at 4000 goals for seconds): make what needs no
+                # history instead of waiting.
                 self._history_free_files()
                 self.diagram()
+                if self._reader and not self.cache.has(self._declared_key):
+                    while not reading.done() and self._reader.step():
+                        pass
             missing_history = self.load_history(reading.result())
         self.load_planning()
-        return missing_history, [*cache_warnings, *self.warnings, *version_warnings]
+        return missing_history, [*cache_warnings, *self.warnings]
 
     def locate(self) -> None:
         """Find the git repository the project lies in (and the project's folder inside it)."""
@@ -261,39 +270,54 @@ class Project:
         if shallow and not self.settings.accept_partial_history:
             raise ContentError([Problem("git", None, SHALLOW_CLONE)])
 
-    def load_versions(self) -> list[Problem]:
-        """Read content/versions.yml and each version's agenda from git; raise on bad input."""
+    def load_versions(self) -> None:
+        """Read content/versions.yml (raise on bad input) and know where each version's agenda
+        comes from; the agendas themselves are read when first needed (`_version_contents`)."""
         working = working_version()
         document = self.settings.document
-        versions = VersionSet([working], {working.id: self.agenda.in_document(document)})
-        path = self.root / VERSIONS_FILE
-        problems: list[Problem] = []
-        if path.is_file() and self.repository is not None:
-            toplevel = self.repository.toplevel
-            declared, problems = read_declared(self.root, toplevel)
+        declared: list[Version] = []
+        self._reader = None
+        if (self.root / VERSIONS_FILE).is_file() and self.repository is not None:
+            declared, problems = read_declared(self.root, self.repository.toplevel)
             raise_for_errors(problems)
-            layout = self.git_layout()
+        sources: dict[str, str] = {}
+        step: dict[str, str] = {}
+        if declared:
+            assert self.repository is not None
+            toplevel, layout = self.repository.toplevel, self.git_layout()
             # What the declared versions hold follows from their commits, which never change:
-            # read from git once, then from the build cache. Only the werkversie is read anew.
-            key = ("versions", repr(layout), *(f"{v.id}\0{v.ref}\0{v.sha}" for v in declared))
-            if (known := self.cache.load(key)) is None:
-                agendas, problems = read_agendas(toplevel, declared, layout)
-                known = agendas, problems, step_renames(toplevel, declared, layout)
-                self.cache.save(key, known)
-            agendas, problems, steps = known
-            titles = {c.id: c.title for c in self.agenda.chapters}
-            versions = VersionSet([*declared, working], {**{k: a.in_document(document, titles)
-                                                             for k, a in agendas.items()},
-                                                         working.id: self.agenda.in_document(document)})
-            steps = [*steps, *step_renames(toplevel, versions.versions[-2:], layout)] if declared else []
-            versions.renames = renames_between(toplevel, versions.versions, versions.agendas, layout, steps)
+            # read from git once, then from the build cache (unless this build must read it).
+            self._declared_key = ("versions", repr(layout), *(f"{v.id}\0{v.ref}\0{v.sha}" for v in declared))
+            self._reader = VersionReader(toplevel, declared, layout)
+            step = goal_renames(toplevel, declared[-1], working, layout)
             # A declared version's agenda follows from its commit, the layout, the document setting
             # and the current chapters' titles (`Agenda.in_document`); the code is in every key.
-            versions.sources = {v.id: digest("declared", repr(layout), str(v.sha), repr(document),
-                                             repr(sorted(titles.items()))) for v in declared}
-        versions.sources[working.id] = digest("working", self.agenda_digest(), repr(document))
-        self.version_pages = VersionPages(versions, self.urls, document)
-        return problems
+            titles = repr(sorted((c.id, c.title) for c in self.agenda.chapters))
+            sources = {v.id: digest("declared", repr(layout), str(v.sha), repr(document), titles) for v in declared}
+        sources[working.id] = digest("working", self.agenda_digest(), repr(document), repr(sorted(step.items())))
+        listed = [*declared, working]
+        self.version_pages = VersionPages(VersionSet(listed, sources, partial(self._version_contents, listed, step)),
+                                          self.urls, document)
+
+    def _declared_versions(self) -> DeclaredVersions:
+        """What the declared versions hold: from the build cache (an earlier build's, or the second
+        process's), else read here."""
+        assert self._reader is not None
+        return self.cache.value(self._declared_key, self._reader.read)
+
+    def _version_contents(self, versions: list[Version], step: dict[str, str]) -> VersionContents:
+        """Every version's agenda as the version documents show it, and the renames between them
+        (`step`: those git finds from the last declared version to the werkversie, the last)."""
+        document = self.settings.document
+        working = {versions[-1].id: self.agenda.in_document(document)}
+        if self._reader is None:
+            return VersionContents(working, {}, [])
+        read = self._declared_versions()
+        titles = {c.id: c.title for c in self.agenda.chapters}
+        agendas = {**{k: a.in_document(document, titles) for k, a in read.agendas.items()}, **working}
+        assert self.repository is not None
+        renames = renames_between(self.repository.toplevel, versions, agendas, self.git_layout(), [*read.steps, step])
+        return VersionContents(agendas, renames, read.problems)
 
     def load_planning(self) -> None:
         """Read content/planning.yml when there is one; raise ContentError on bad input."""
@@ -430,7 +454,7 @@ class Project:
 
     def generated_files(self) -> dict[str, str]:
         """Non-page files to publish, as site path → text; empty for those `late_files` makes."""
-        files = {**self._history_free_files(), **dict.fromkeys(self._LATE_FILES, "")}
+        files = {**self._history_free_files(), **dict.fromkeys(self._late_paths(), "")}
         if self.settings.site_url:
             entries = self.log_entries()
             files[FEED] = self.env.get_template("feed.xml").render(
@@ -438,16 +462,26 @@ class Project:
                 updated=entries[0].commit.date if entries else None)
         return files
 
+    def _late_paths(self) -> list[str]:
+        """The files `late_files` makes: the diagram and each declared version's open data."""
+        return [DIAGRAM, *self.version_pages.data_paths()]
+
     def late_files(self) -> dict[str, str]:
-        """The text of each file `generated_files` left empty (`_LATE_FILES`): the second process
-        makes them (`render_aside`) while MkDocs converts the pages, so they are asked for last."""
-        return {DIAGRAM: self.diagram().svg}
+        """The text of each file `generated_files` left empty (`_late_paths`): the second process
+        makes what they need (`render_aside`) while MkDocs converts the pages, so they are asked
+        for last."""
+        return {DIAGRAM: self.diagram().svg, **self.version_pages.data_files()}
+
+    def late_warnings(self) -> list[Problem]:
+        """Advisory warnings found while making the late files: the files of declared versions
+        that could not be read (each version is published without them)."""
+        return self.version_pages.versions.contents.problems
 
     def _history_free_files(self) -> dict[str, str]:
-        """The open data (made once)."""
+        """The open data of the current agenda (made once)."""
         if self._files is None:
             self._files = {AGENDA_JSON: agenda_json(self.agenda, self.urls), AGENDA_CSV: agenda_csv(
-                self.agenda, self.urls), **self.version_pages.data_files()}
+                self.agenda, self.urls)}
         return self._files
 
     def nav(self, nav: list[Any] | None) -> list[Any] | None:
@@ -663,6 +697,10 @@ class Project:
         """
         jobs: list[tuple[tuple[str, ...], Callable[[], str]]] = []
         values = [] if self._diagram else [(self._diagram_key(), self._draw_diagram)]
+        if self._reader and self._reader.done:
+            self._declared_versions()  # read while git wrote the log: kept for the next build
+        elif self._reader:
+            values.append((self._declared_key, self._reader.read))
         for src_uri, url in page_urls.items():
             if self._history_source(src_uri):
                 jobs.append((self._history_key(src_uri, url), partial(self._render_history, src_uri, url)))

@@ -85,6 +85,10 @@ class VersionPages:
             self._keys[kind] = frozenset(page.key for page in self.generated_pages() if page.kind == kind)
         return self._keys[kind]
 
+    def data_paths(self) -> list[str]:
+        """The site paths of `data_files`, known before the agendas are read."""
+        return [_data_path(v) for v in self.versions.versions if not v.working]
+
     def data_files(self) -> dict[str, str]:
         """``data/versies/<id>.json`` per declared version, shaped like ``data/agenda.json``."""
         files = {}
@@ -96,19 +100,20 @@ class VersionPages:
                 theme["url"] = f"{version_url(version.id)}#thema-{theme['id']}"
             for goal in data["goals"]:
                 goal["url"] = f"{version_url(version.id)}#doel-{goal['id']}"
-            files[f"data/versies/{version.id}.json"] = dump_json({"version": _version_data(version), **data})
+            files[_data_path(version)] = dump_json({"version": _version_data(version), **data})
         return files
 
     def identity(self, kind: str, key: str) -> tuple[str, ...]:
         """Everything the body of version or comparison page `key` is made of, as text (for
-        `koers.buildcache`): each version's metadata and what its agenda is made of
-        (`VersionSet.sources`), and a comparison's renames."""
+        `koers.buildcache`), without reading an agenda: each version's metadata and what its
+        agenda is made of (`VersionSet.sources`); for a comparison also what the agendas in
+        between are made of, since its renames follow goals through them."""
         ids = [key] if kind == "version" else key.split("/")
         parts = [kind, key]
         for version_id in ids:
             parts += [repr(self.versions.get(version_id)), self.versions.sources[version_id]]
         if kind == "compare":
-            parts.append(repr(sorted(self.versions.renames.get((ids[0], ids[1]), {}).items())))
+            parts += [self.versions.sources[v.id] for v in self.versions.between(*ids)[1:-1]]
         return tuple(parts)
 
     def comparison(self, old_id: str, new_id: str) -> AgendaComparison:
@@ -206,6 +211,10 @@ def _document(agenda: Agenda, document: tuple[str, ...]) -> list[Any]:
     chapters = {c.id: c for c in agenda.chapters}
     return [entry if entry == NAV_THEMES else chapters[entry] for entry in document
             if entry == NAV_THEMES or entry in chapters]
+
+
+def _data_path(version: Version) -> str:
+    return f"data/versies/{version.id}.json"
 
 
 def _version_data(version: Version) -> dict[str, Any]:

@@ -2,19 +2,20 @@
 
 ``content/versions.yml`` lists them oldest first, each at a git ref. The agenda
 as it stood at a version is read from git with one ``ls-tree`` per version and
-one ``cat-file --batch`` for all of them; the current working tree is always
-available as the *werkversie*.
+one ``cat-file --batch`` for all of them (`VersionReader`, a step at a time); the
+current working tree is always available as the *werkversie*.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
+from typing import NamedTuple
 
 from .frontmatter import dates_as_text, decode, line_at, parse_yaml
 from .history import GitError, read_blobs, run_git
@@ -51,17 +52,41 @@ class Version:
         return STATUS_LABELS.get(self.status, self.status)
 
 
+class VersionContents(NamedTuple):
+    """The agenda of each version (by id), the goal renames between each pair of versions
+    (see `renames_between`), and the problems of the declared versions' files."""
+
+    agendas: dict[str, Agenda]
+    renames: dict[tuple[str, str], dict[str, str]]
+    problems: list[Problem]
+
+
 @dataclass
 class VersionSet:
-    """The declared versions plus the werkversie, with the agenda of each."""
+    """The declared versions plus the werkversie; the agenda of each is made on first use."""
 
     versions: list[Version] = field(default_factory=list)
-    agendas: dict[str, Agenda] = field(default_factory=dict)
-    renames: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
-    # Version id → a digest of what its agenda is made of (a declared version's commit, the
-    # layout, the document setting and the chapter titles; the werkversie's agenda), for cache
-    # keys: far cheaper than digesting the agendas themselves. `Project.load_versions` sets it.
+    # Version id → a digest of what its agenda is made of, for cache keys: far cheaper than
+    # digesting the agendas themselves. A declared version's covers its commit, the layout, the
+    # document setting and the chapter titles; the werkversie's its agenda and the renames git
+    # finds from the last declared version. `Project.load_versions` sets it.
     sources: dict[str, str] = field(default_factory=dict)
+    # Makes the contents: reading the declared versions from git takes a while, and a build
+    # with the cache (or a second process) may not need them here at all.
+    make: Callable[[], VersionContents] = field(
+        default=lambda: VersionContents({}, {}, []), repr=False, compare=False)
+
+    @cached_property
+    def contents(self) -> VersionContents:
+        return self.make()
+
+    @property
+    def agendas(self) -> dict[str, Agenda]:
+        return self.contents.agendas
+
+    @property
+    def renames(self) -> dict[tuple[str, str], dict[str, str]]:
+        return self.contents.renames
 
     def get(self, version_id: str) -> Version:
         return next(v for v in self.versions if v.id == version_id)
@@ -69,6 +94,12 @@ class VersionSet:
     def pairs(self) -> list[tuple[Version, Version]]:
         """Every older → newer pair; the werkversie is the newest."""
         return [(old, new) for i, old in enumerate(self.versions) for new in self.versions[i + 1:]]
+
+    def between(self, old_id: str, new_id: str) -> list[Version]:
+        """The versions from `old_id` to `new_id`, both included: those a comparison follows
+        goals through (`renames_between`)."""
+        ids = [v.id for v in self.versions]
+        return self.versions[ids.index(old_id):ids.index(new_id) + 1]
 
 
 def working_version(today: dt.date | None = None) -> Version:
@@ -149,6 +180,16 @@ def read_declared(root: Path, toplevel: Path | None) -> tuple[list[Version], lis
 
 def read_agendas(toplevel: Path, versions: list[Version], layout: Layout) -> tuple[dict[str, Agenda], list[Problem]]:
     """The agenda at each version's commit: one ls-tree per version, one cat-file for all."""
+    files = version_files(toplevel, versions, layout)
+    agendas, problems = {}, []
+    for version in versions:
+        agendas[version.id], found = agenda_at(version, files[version.id], layout)
+        problems += found
+    return agendas, problems
+
+
+def version_files(toplevel: Path, versions: Sequence[Version], layout: Layout) -> dict[str, dict[str, bytes]]:
+    """The content files at each version's commit (version id → path → bytes)."""
     trees: dict[str, dict[str, str]] = {}
     for version in versions:
         out = run_git(["ls-tree", "-r", "-z", "--full-tree", str(version.sha), "--",
@@ -160,14 +201,71 @@ def read_agendas(toplevel: Path, versions: list[Version], layout: Layout) -> tup
                 entries[name.decode("utf-8", "surrogateescape")] = meta.split()[2].decode()
         trees[version.id] = entries
     blobs = read_blobs(toplevel, sorted({sha for tree in trees.values() for sha in tree.values()}))
-    agendas, problems = {}, []
-    for version in versions:
-        files = {p: blobs[sha] for p, sha in trees[version.id].items() if sha in blobs and layout.wanted(p)}
-        agenda, found = load_agenda(files, layout)
-        agendas[version.id] = agenda
-        problems += [Problem(VERSIONS_FILE, None, f"version '{version.id}' ({version.ref}): {p}", "warning")
-                     for p in found if p.severity == "error"]
-    return agendas, problems
+    return {version_id: {p: blobs[sha] for p, sha in tree.items() if sha in blobs and layout.wanted(p)}
+            for version_id, tree in trees.items()}
+
+
+def agenda_at(version: Version, files: Mapping[str, bytes], layout: Layout) -> tuple[Agenda, list[Problem]]:
+    """The agenda in a version's `files`, and its files' errors as warnings about the version:
+    an old version is published as it was, without what could not be read."""
+    agenda, found = load_agenda(files, layout)
+    return agenda, [Problem(VERSIONS_FILE, None, f"version '{version.id}' ({version.ref}): {p}", "warning")
+                    for p in found if p.severity == "error"]
+
+
+class DeclaredVersions(NamedTuple):
+    """What the declared versions hold, as read from git (the build cache keeps it by commit):
+    the agenda of each (by id), their files' problems, and the goal renames git finds between
+    each version and the next."""
+
+    agendas: dict[str, Agenda]
+    problems: list[Problem]
+    steps: list[dict[str, str]]
+
+
+class VersionReader:
+    """Reads `DeclaredVersions` from git a step at a time: the files of every version, then
+    each version's agenda, then the renames between them.
+
+    A build takes steps (`step`) while it waits for git to write the log, and leaves the
+    rest to whatever first needs the result (`read`): at scale, a second process.
+    """
+
+    def __init__(self, toplevel: Path, declared: Sequence[Version], layout: Layout) -> None:
+        self._steps = self._read(toplevel, list(declared), layout)
+        self._result: DeclaredVersions | None = None
+
+    @property
+    def done(self) -> bool:
+        return self._result is not None
+
+    def step(self) -> bool:
+        """Take the next step; False when it was the last (or none was left)."""
+        if self._result is None:
+            try:
+                next(self._steps)
+                return True
+            except StopIteration as end:
+                self._result = end.value
+        return False
+
+    def read(self) -> DeclaredVersions:
+        """Everything: the steps left are taken now."""
+        while self.step():
+            pass
+        assert self._result is not None
+        return self._result
+
+    @staticmethod
+    def _read(toplevel: Path, declared: list[Version], layout: Layout) -> Generator[None, None, DeclaredVersions]:
+        files = version_files(toplevel, declared, layout)
+        agendas, problems = {}, []
+        for version in declared:
+            yield
+            agendas[version.id], found = agenda_at(version, files.pop(version.id), layout)
+            problems += found
+        yield
+        return DeclaredVersions(agendas, problems, step_renames(toplevel, declared, layout))
 
 
 def step_renames(toplevel: Path, versions: Sequence[Version], layout: Layout) -> list[dict[str, str]]:

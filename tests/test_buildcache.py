@@ -235,6 +235,7 @@ def test_prefill_makes_the_missing_values_in_a_second_process_before_the_texts(t
     cache.prefill([(("a",), lambda: str(cache.value(("data",), _fail)["pid"]))],
                   values=[(("data",), lambda: {"pid": os.getpid()})])
     cache.wait()
+    assert cache.has(("data",)) and not cache.has(("other",))
     made = cache.value(("data",), _fail)  # stored by the second process, read here
     assert made["pid"] != os.getpid()
     assert cache.text(("a",), _fail) == str(made["pid"])  # the text found the value made

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sitebuild import AgendaSite, goal_file, theme_file
@@ -14,7 +15,17 @@ from sitebuild import AgendaSite, goal_file, theme_file
 from koers.buildcache import CACHE_DIR
 from koers.loading import Layout
 from koers.model import Agenda, Goal
-from koers.versions import Version, goal_renames, parse_versions, renames_between, resolve_refs
+from koers.versionpages import VersionPages
+from koers.versions import (
+    Version,
+    VersionReader,
+    VersionSet,
+    goal_renames,
+    parse_versions,
+    read_agendas,
+    renames_between,
+    resolve_refs,
+)
 from tests.gitrepo import GitRepo, isolate_git_env
 
 VERSIONS = """\
@@ -250,6 +261,26 @@ def test_a_version_document_keeps_a_goal_whose_theme_did_not_exist_then(tmp_path
     assert "zonder-thema" not in site.build().article("versies/werkversie/")
 
 
+def test_a_file_an_old_version_could_not_read_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    # The version is published as it was, without the file; the build says so, and passes
+    # `--strict` (the version cannot be fixed any more: it is a commit).
+    site = AgendaSite(tmp_path)
+    site.write("goals/meer-woningen.md", goal_file("Meer betaalbare woningen", "wonen", "more", 2, ["x."]))
+    repo = GitRepo(tmp_path)
+    repo.commit("Begin, met een tikfout", date="2020-01-10T10:00:00+01:00")
+    repo.tag("v1")
+    site.write("goals/meer-woningen.md", goal_file("Meer betaalbare woningen", "wonen", "meer", 2, ["x."]))
+    site.write("content/versions.yml", "- id: eerste\n  title: Eerste versie\n  date: 2020-01-10\n"
+               "  status: concept\n  ref: v1\n")
+    repo.commit("Tikfout hersteld", date="2020-02-10T10:00:00+01:00")
+    built = site.build()
+    assert ("Let op: content/versions.yml: version 'eerste' (v1): goals/meer-woningen.md, line 4: 'direction' "
+            "must be one of: meer, minder (got 'more')") in built.output
+    assert 'id="doel-meer-woningen"' not in built.article("versies/eerste/")
+    assert "meer-woningen" not in {g["id"] for g in built.json("data/versies/eerste.json")["goals"]}
+    assert 'id="doel-meer-woningen"' in built.article("versies/werkversie/")
+
+
 def test_a_chapter_renamed_since_a_version_is_still_in_its_document(tmp_path: Path) -> None:
     site = AgendaSite(tmp_path)
     site.config["extra"]["koers"]["document"] = ["inleiding.md", "koers:themas"]
@@ -483,6 +514,42 @@ def test_renames_follow_a_goal_through_the_versions_in_between(tmp_path: Path) -
     assert renames_between(tmp_path, [v1, v2, v3], agendas, Layout()) == {
         ("v1", "v2"): {"a": "b"}, ("v1", "v3"): {"a": "b", "stays": "stays-too"},
         ("v2", "v3"): {"stays": "stays-too"}}
+
+
+def test_a_comparisons_cache_key_names_what_the_versions_in_between_are_made_of() -> None:
+    # Its renames follow goals through those versions (see above), so they are part of what
+    # the comparison is made of; the key is made without reading any agenda.
+    versions = [Version(i, i, None, "concept", i, sha=i * 40) for i in ("v1", "v2", "v3")]
+
+    def identity(kind: str, key: str, v2: str) -> tuple[str, ...]:
+        def unread() -> Any:
+            raise AssertionError("the agendas were read")
+        return VersionPages(VersionSet(versions, {"v1": "a", "v2": v2, "v3": "c"}, unread)).identity(kind, key)
+
+    assert identity("compare", "v1/v3", "b") != identity("compare", "v1/v3", "b changed")
+    assert identity("compare", "v1/v2", "b") != identity("compare", "v1/v2", "b changed")
+    assert identity("compare", "v2/v3", "b") != identity("compare", "v2/v3", "b changed")
+    assert identity("version", "v1", "b") == identity("version", "v1", "b changed")
+    assert identity("compare", "v1/v3", "b") != identity("compare", "v1/v2", "b")
+
+
+def test_the_versions_are_read_a_step_at_a_time(tmp_path: Path) -> None:
+    # A build reads them while it waits for git's log, and leaves the rest for later.
+    repo = GitRepo(tmp_path)
+    repo.write("goals/a.md", _prose(1))
+    repo.commit("v1")
+    v1 = _version(repo, "v1")
+    repo.mv("goals/a.md", "goals/b.md")
+    repo.commit("v2")
+    v2 = _version(repo, "v2")
+    reader = VersionReader(tmp_path, [v1, v2], Layout())
+    assert [reader.step() for _ in range(5)] == [True, True, True, False, False]  # files, v1, v2, renames: done
+    assert reader.done
+    agendas, problems = read_agendas(tmp_path, [v1, v2], Layout())
+    assert reader.read() == (agendas, problems, [{"a": "b"}])
+    half = VersionReader(tmp_path, [v1, v2], Layout())
+    half.step()
+    assert not half.done and half.read() == reader.read()
 
 
 def test_renames_are_found_beyond_gits_default_limit_of_1000_files(tmp_path: Path) -> None:
