@@ -125,6 +125,7 @@ class BuildCache:
         self._pending: dict[str, tuple[Path, Callable[[], str | bytes]]] = {}
         self._claims: _Claims | None = None
         self._values: dict[str, Any] = {}  # what `value` gave in this process, by key
+        self._later: list[tuple[tuple[str, ...], Any]] = []  # what `save_later` was given, unstored
 
     def text(self, parts: Iterable[str], render: Callable[[], str]) -> str:
         """The stored text for `parts`; on a miss, `render()` and store it."""
@@ -179,6 +180,19 @@ class BuildCache:
             return
         self._save(digest(self.fingerprint, *parts), value)
 
+    def save_later(self, parts: Iterable[str], value: Any) -> None:
+        """Store `value` for `parts` as `save` does, but in the second process (`prefill`): pickling
+        a large value (the history) takes time the build's own process needs before that one starts.
+        Without a second process it is stored when `prefill` or `prune` finds none."""
+        if self.directory is not None:
+            self._later.append((tuple(parts), value))
+
+    def _save_now(self) -> None:
+        """Store what `save_later` was given, here."""
+        later, self._later = self._later, []
+        for parts, value in later:
+            self.save(parts, value)
+
     def _save(self, key: str, value: Any) -> None:
         assert self.directory is not None
         try:
@@ -226,10 +240,15 @@ class BuildCache:
         process to spare: then this process renders everything, as without a fork.
         """
         if self.directory is None or not hasattr(os, "fork") or threading.active_count() > 1:
+            self._save_now()
             return
         self.wait()
-        entries = [*((parts, _DATA_SUFFIX, partial(self._make_pickled, parts, make)) for parts, make in values),
+        # What `save_later` was given goes first: it is quick, and no page waits for it.
+        later, self._later = self._later, []
+        entries = [*((parts, _DATA_SUFFIX, partial(_pickled, value)) for parts, value in later),
+                   *((parts, _DATA_SUFFIX, partial(self._make_pickled, parts, make)) for parts, make in values),
                    *((parts, _SUFFIX, render) for parts, render in jobs)]
+        self.used.update(digest(self.fingerprint, *parts) for parts, _ in later)
         missing = {key: (path, produce) for parts, suffix, produce in entries
                    if not (path := self.directory / ((key := digest(self.fingerprint, *parts)) + suffix)).exists()}
         if not missing or not self._make_directory():
@@ -237,6 +256,8 @@ class BuildCache:
         try:
             self._claims = _Claims(missing)
         except OSError:  # no shared memory or semaphore (a container without /dev/shm)
+            self._later = later
+            self._save_now()
             return
         # What lives now is the build's long-lived data. Frozen, it is skipped by both processes'
         # garbage collections, which would otherwise scan all of it again and again (and in the
@@ -250,6 +271,8 @@ class BuildCache:
         if pid < 0:
             gc.unfreeze()
             self._forget_child()
+            self._later = later
+            self._save_now()
             return
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
             # The second process only renders: what it makes is either short-lived (template
@@ -351,6 +374,7 @@ class BuildCache:
     def prune(self) -> int:
         """Remove the entries this build did not use (and leftovers of interrupted builds)."""
         self.wait()
+        self._save_now()
         if self.directory is None or not self.directory.is_dir():
             return 0
         removed = 0

@@ -253,7 +253,7 @@ class Project:
         changelog = ChangeLog(history, self.prefix + layout.goals_dir, self.prefix + layout.themes_dir)
         blobs = changelog.preload(known[1] if known else None)
         if key and not known:
-            self.cache.save(key, (history.commits, blobs))
+            self.cache.save_later(key, (history.commits, blobs))
         return changelog
 
     def load_history(self, changelog: ChangeLog | None = None) -> str | None:

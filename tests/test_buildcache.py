@@ -242,6 +242,20 @@ def test_prefill_makes_the_missing_values_in_a_second_process_before_the_texts(t
     assert cache.value(("other",), lambda: [1, 2]) == [1, 2] == cache.load(("other",))
 
 
+def test_a_value_saved_later_is_stored_by_the_second_process_or_at_the_end(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "c", "f")
+    cache.save_later(("history",), {"commits": [1, 2]})
+    assert cache.load(("history",)) is None  # pickling it here would delay what comes next
+    cache.prefill([(("a",), _pid)])
+    cache.wait()
+    assert cache.load(("history",)) == {"commits": [1, 2]}
+    assert cache.prune() == 1  # "a", which the build did not ask for; the value is kept
+    alone = BuildCache(tmp_path / "d", "f")
+    alone.save_later(("history",), [3])
+    alone.prune()  # no second process: stored at the end of the build
+    assert BuildCache(tmp_path / "d", "f").load(("history",)) == [3]
+
+
 def test_a_value_the_second_process_did_not_make_is_made_here(tmp_path: Path) -> None:
     def fail() -> Any:
         raise RuntimeError("making failed")
