@@ -125,7 +125,7 @@ class BuildCache:
         self._pending: dict[str, tuple[Path, Callable[[], str | bytes]]] = {}
         self._claims: _Claims | None = None
         self._values: dict[str, Any] = {}  # what `value` gave in this process, by key
-        self._later: list[tuple[tuple[str, ...], Any]] = []  # what `save_later` was given, unstored
+        self._later: list[tuple[str, Any]] = []  # what `save_later` was given and has not stored, by key
 
     def text(self, parts: Iterable[str], render: Callable[[], str]) -> str:
         """The stored text for `parts`; on a miss, `render()` and store it."""
@@ -183,15 +183,19 @@ class BuildCache:
     def save_later(self, parts: Iterable[str], value: Any) -> None:
         """Store `value` for `parts` as `save` does, but in the second process (`prefill`): pickling
         a large value (the history) takes time the build's own process needs before that one starts.
-        Without a second process it is stored when `prefill` or `prune` finds none."""
+        Without a second process it is stored when `prefill` or `prune` finds none. From now on
+        `value` gives it in this process."""
         if self.directory is not None:
-            self._later.append((tuple(parts), value))
+            key = digest(self.fingerprint, *parts)
+            self._later.append((key, value))
+            self._values[key] = value
+            self.used.add(key)
 
     def _save_now(self) -> None:
         """Store what `save_later` was given, here."""
         later, self._later = self._later, []
-        for parts, value in later:
-            self.save(parts, value)
+        for key, value in later:
+            self._save(key, value)
 
     def _save(self, key: str, value: Any) -> None:
         assert self.directory is not None
@@ -245,12 +249,12 @@ class BuildCache:
         self.wait()
         # What `save_later` was given goes first: it is quick, and no page waits for it.
         later, self._later = self._later, []
-        entries = [*((parts, _DATA_SUFFIX, partial(_pickled, value)) for parts, value in later),
-                   *((parts, _DATA_SUFFIX, partial(self._make_pickled, parts, make)) for parts, make in values),
-                   *((parts, _SUFFIX, render) for parts, render in jobs)]
-        self.used.update(digest(self.fingerprint, *parts) for parts, _ in later)
-        missing = {key: (path, produce) for parts, suffix, produce in entries
-                   if not (path := self.directory / ((key := digest(self.fingerprint, *parts)) + suffix)).exists()}
+        entries = [*((key, _DATA_SUFFIX, partial(_pickled, value)) for key, value in later),
+                   *((key := digest(self.fingerprint, *parts), _DATA_SUFFIX, partial(self._make_pickled, key, make))
+                     for parts, make in values),
+                   *((digest(self.fingerprint, *parts), _SUFFIX, render) for parts, render in jobs)]
+        missing = {key: (path, produce) for key, suffix, produce in entries
+                   if not (path := self.directory / (key + suffix)).exists()}
         if not missing or not self._make_directory():
             return
         try:
@@ -294,10 +298,10 @@ class BuildCache:
         self._frozen = True
         self._pending = missing
 
-    def _make_pickled(self, parts: Iterable[str], make: Callable[[], Any]) -> bytes:
+    def _make_pickled(self, key: str, make: Callable[[], Any]) -> bytes:
         """`make()` for `prefill`, pickled to be stored; `value` then finds it in this process too."""
         value = make()
-        self._values[digest(self.fingerprint, *parts)] = value
+        self._values[key] = value
         return _pickled(value)
 
     def _claim(self, key: str) -> bool:

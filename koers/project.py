@@ -697,8 +697,8 @@ class Project:
         """
         jobs: list[tuple[tuple[str, ...], Callable[[], str]]] = []
         values = [] if self._diagram else [(self._diagram_key(), self._draw_diagram)]
-        if self._reader and self._reader.done:
-            self._declared_versions()  # read while git wrote the log: kept for the next build
+        if self._reader and self._reader.done:  # read while git wrote the log: kept for the next build
+            self.cache.save_later(self._declared_key, self._reader.read())
         elif self._reader:
             values.append((self._declared_key, self._reader.read))
         for src_uri, url in page_urls.items():

@@ -246,6 +246,7 @@ def test_a_value_saved_later_is_stored_by_the_second_process_or_at_the_end(tmp_p
     cache = BuildCache(tmp_path / "c", "f")
     cache.save_later(("history",), {"commits": [1, 2]})
     assert cache.load(("history",)) is None  # pickling it here would delay what comes next
+    assert cache.value(("history",), _fail) == {"commits": [1, 2]}  # known in this process
     cache.prefill([(("a",), _pid)])
     cache.wait()
     assert cache.load(("history",)) == {"commits": [1, 2]}
