@@ -150,8 +150,8 @@ class BuildCache:
         return text
 
     def load(self, parts: Iterable[str]) -> Any:
-        """The value `save` stored for `parts` (the history, the versions' agendas: data a build
-        reads rather than renders), or None.
+        """The value stored for `parts` (`save_later`, `value`: the history, the versions' agendas,
+        data a build reads rather than renders), or None.
 
         Pickled: safe because a build reads this folder only when this machine's builds alone
         can have written it (`koers.project.Project` checks that git holds nothing in it).
@@ -174,17 +174,10 @@ class BuildCache:
         return self.directory is not None and (
             self.directory / (digest(self.fingerprint, *parts) + _DATA_SUFFIX)).is_file()
 
-    def save(self, parts: Iterable[str], value: Any) -> None:
-        """Store `value` for `parts`, for `load`."""
-        if self.directory is None:
-            return
-        self._save(digest(self.fingerprint, *parts), value)
-
     def save_later(self, parts: Iterable[str], value: Any) -> None:
-        """Store `value` for `parts` as `save` does, but in the second process (`prefill`): pickling
-        a large value (the history) takes time the build's own process needs before that one starts.
-        Without a second process it is stored when `prefill` or `prune` finds none. From now on
-        `value` gives it in this process."""
+        """Store `value` for `parts`, for `load`, in the second process (`prefill`): pickling a large
+        value (the history) takes time the build's own process needs before that one starts.
+        Without a second process `prune` stores it. From now on `value` gives it in this process."""
         if self.directory is not None:
             key = digest(self.fingerprint, *parts)
             self._later.append((key, value))
@@ -192,10 +185,13 @@ class BuildCache:
             self.used.add(key)
 
     def _save_now(self) -> None:
-        """Store what `save_later` was given, here."""
+        """Store what `save_later` was given and is not stored yet, here."""
         later, self._later = self._later, []
+        if self.directory is None:  # nothing was kept
+            return
         for key, value in later:
-            self._save(key, value)
+            if not (self.directory / (key + _DATA_SUFFIX)).exists():
+                self._save(key, value)
 
     def _save(self, key: str, value: Any) -> None:
         assert self.directory is not None
@@ -244,12 +240,10 @@ class BuildCache:
         process to spare: then this process renders everything, as without a fork.
         """
         if self.directory is None or not hasattr(os, "fork") or threading.active_count() > 1:
-            self._save_now()
             return
         self.wait()
         # What `save_later` was given goes first: it is quick, and no page waits for it.
-        later, self._later = self._later, []
-        entries = [*((key, _DATA_SUFFIX, partial(_pickled, value)) for key, value in later),
+        entries = [*((key, _DATA_SUFFIX, partial(_pickled, value)) for key, value in self._later),
                    *((key := digest(self.fingerprint, *parts), _DATA_SUFFIX, partial(self._make_pickled, key, make))
                      for parts, make in values),
                    *((digest(self.fingerprint, *parts), _SUFFIX, render) for parts, render in jobs)]
@@ -260,8 +254,6 @@ class BuildCache:
         try:
             self._claims = _Claims(missing)
         except OSError:  # no shared memory or semaphore (a container without /dev/shm)
-            self._later = later
-            self._save_now()
             return
         # What lives now is the build's long-lived data. Frozen, it is skipped by both processes'
         # garbage collections, which would otherwise scan all of it again and again (and in the
@@ -275,8 +267,6 @@ class BuildCache:
         if pid < 0:
             gc.unfreeze()
             self._forget_child()
-            self._later = later
-            self._save_now()
             return
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
             # The second process only renders: what it makes is either short-lived (template
@@ -297,6 +287,7 @@ class BuildCache:
         self._child = pid
         self._frozen = True
         self._pending = missing
+        self._later = []  # the second process stores them
 
     def _make_pickled(self, key: str, make: Callable[[], Any]) -> bytes:
         """`make()` for `prefill`, pickled to be stored; `value` then finds it in this process too."""
