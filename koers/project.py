@@ -117,6 +117,7 @@ class Project:
         self._identities: dict[str, tuple[str, ...]] = {}
         self._titles_digest: str | None = None
         self._log: list[LogEntry] | None = None
+        self._months: list[dict[str, Any]] | None = None
         self._files: dict[str, str] | None = None
         self._theme_titles: dict[str, str] | None = None
         self._modules: dict[str, Any] = {}
@@ -433,16 +434,20 @@ class Project:
         return self._log
 
     def site_log(self) -> list[dict[str, Any]]:
-        """The site-wide change log, grouped by month (newest first).
+        """The site-wide change log, grouped by month (newest first; made once: the page's Markdown
+        and its finished HTML both need it).
 
         Each month is one group even where a commit's date is out of order (a clock set wrong).
         """
-        months: dict[str, dict[str, Any]] = {}
-        for entry in self.log_entries():
-            month = entry.commit.date.astimezone(AMSTERDAM).strftime("%Y-%m")  # the anchor: stays put
-            months.setdefault(month, {"id": month, "label": month_label(entry.commit.date),
-                                      "entries": []})["entries"].append(entry)
-        return list(months.values())
+        if self._months is None:
+            months: dict[str, dict[str, Any]] = {}
+            for entry in self.log_entries():
+                month = entry.commit.date.astimezone(AMSTERDAM).strftime("%Y-%m")  # the anchor: stays put
+                if month not in months:  # Babel takes 50 µs a label: one per month, not per commit
+                    months[month] = {"id": month, "label": month_label(entry.commit.date), "entries": []}
+                months[month]["entries"].append(entry)
+            self._months = list(months.values())
+        return self._months
 
     # -- structure ---------------------------------------------------------------------------
     def generated_pages(self) -> list[GeneratedPage]:
