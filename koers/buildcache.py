@@ -242,11 +242,12 @@ class BuildCache:
         if self.directory is None or not hasattr(os, "fork") or threading.active_count() > 1:
             return
         self.wait()
-        # What `save_later` was given goes first: it is quick, and no page waits for it.
-        entries = [*((key, _DATA_SUFFIX, partial(_pickled, value)) for key, value in self._later),
-                   *((key := digest(self.fingerprint, *parts), _DATA_SUFFIX, partial(self._make_pickled, key, make))
+        # What `save_later` was given goes last: no page waits for it, so whichever process has
+        # time left at the end stores it (this one takes the last entries while it waits).
+        entries = [*((key := digest(self.fingerprint, *parts), _DATA_SUFFIX, partial(self._make_pickled, key, make))
                      for parts, make in values),
-                   *((digest(self.fingerprint, *parts), _SUFFIX, render) for parts, render in jobs)]
+                   *((digest(self.fingerprint, *parts), _SUFFIX, render) for parts, render in jobs),
+                   *((key, _DATA_SUFFIX, partial(_pickled, value)) for key, value in self._later)]
         missing = {key: (path, produce) for key, suffix, produce in entries
                    if not (path := self.directory / (key + suffix)).exists()}
         if not missing or not self._make_directory():
