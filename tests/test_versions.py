@@ -244,9 +244,11 @@ def test_version_json_has_the_shape_of_agenda_json(versioned) -> None:
     assert not (built.site / "versions.yml").exists()
 
 
-def test_a_version_document_keeps_a_goal_whose_theme_did_not_exist_then(tmp_path: Path) -> None:
+def _declared_with_a_typo(tmp_path: Path, theme: str, direction: str) -> AgendaSite:
+    """A project whose first commit (tag v1, declared as version 'eerste') has goals/meer-woningen.md
+    with `theme` and `direction`, and whose next commit corrects them."""
     site = AgendaSite(tmp_path)
-    site.write("goals/meer-woningen.md", goal_file("Meer betaalbare woningen", "wonenn", "meer", 2, ["x."]))
+    site.write("goals/meer-woningen.md", goal_file("Meer betaalbare woningen", theme, direction, 2, ["x."]))
     repo = GitRepo(tmp_path)
     repo.commit("Begin, met een tikfout", date="2020-01-10T10:00:00+01:00")
     repo.tag("v1")
@@ -254,6 +256,11 @@ def test_a_version_document_keeps_a_goal_whose_theme_did_not_exist_then(tmp_path
     site.write("content/versions.yml", "- id: eerste\n  title: Eerste versie\n  date: 2020-01-10\n"
                "  status: concept\n  ref: v1\n")
     repo.commit("Tikfout hersteld", date="2020-02-10T10:00:00+01:00")
+    return site
+
+
+def test_a_version_document_keeps_a_goal_whose_theme_did_not_exist_then(tmp_path: Path) -> None:
+    site = _declared_with_a_typo(tmp_path, "wonenn", "meer")
     article = site.build().article("versies/eerste/")
     assert '<li><a href="#zonder-thema">Doelen zonder thema</a></li>' in article
     assert re.search(r'id="zonder-thema".*<h3 id="doel-meer-woningen">Meer betaalbare woningen</h3>', article, re.S)
@@ -264,16 +271,7 @@ def test_a_version_document_keeps_a_goal_whose_theme_did_not_exist_then(tmp_path
 def test_a_file_an_old_version_could_not_read_is_left_out_with_a_warning(tmp_path: Path) -> None:
     # The version is published as it was, without the file; the build says so, and passes
     # `--strict` (the version cannot be fixed any more: it is a commit).
-    site = AgendaSite(tmp_path)
-    site.write("goals/meer-woningen.md", goal_file("Meer betaalbare woningen", "wonen", "more", 2, ["x."]))
-    repo = GitRepo(tmp_path)
-    repo.commit("Begin, met een tikfout", date="2020-01-10T10:00:00+01:00")
-    repo.tag("v1")
-    site.write("goals/meer-woningen.md", goal_file("Meer betaalbare woningen", "wonen", "meer", 2, ["x."]))
-    site.write("content/versions.yml", "- id: eerste\n  title: Eerste versie\n  date: 2020-01-10\n"
-               "  status: concept\n  ref: v1\n")
-    repo.commit("Tikfout hersteld", date="2020-02-10T10:00:00+01:00")
-    built = site.build()
+    built = _declared_with_a_typo(tmp_path, "wonen", "more").build()
     assert ("Let op: content/versions.yml: version 'eerste' (v1): goals/meer-woningen.md, line 4: 'direction' "
             "must be one of: meer, minder (got 'more')") in built.output
     assert 'id="doel-meer-woningen"' not in built.article("versies/eerste/")
