@@ -41,6 +41,8 @@ VERSIONS = """\
   ref: v-vastgesteld
   decision: Raadsbesluit 2020-07
 """
+# One version, at the tag v1: the tests below make that commit themselves.
+FIRST_VERSION = "- id: eerste\n  title: Eerste versie\n  date: 2020-01-10\n  status: concept\n  ref: v1\n"
 
 
 @pytest.fixture(autouse=True)
@@ -147,8 +149,7 @@ def test_a_goal_that_reads_the_same_in_two_versions_links_within_each_document(t
     repo = GitRepo(tmp_path)
     repo.commit("Begin", date="2020-01-10T10:00:00+01:00")
     repo.tag("v1")
-    site.write("content/versions.yml", "- id: eerste\n  title: Eerste versie\n  date: 2020-01-10\n"
-               "  status: concept\n  ref: v1\n")
+    site.write("content/versions.yml", FIRST_VERSION)
     site.write("content/themas/gezondheid.md", theme_file("Gezondheid", "Inwoners leven gezond.", 2))
     repo.commit("Thema gezondheid", date="2020-02-10T10:00:00+01:00")
     built = site.build()
@@ -162,8 +163,7 @@ def test_a_goal_that_reads_the_same_in_two_versions_shows_each_versions_related_
     repo = GitRepo(tmp_path)
     repo.commit("Begin", date="2020-01-10T10:00:00+01:00")
     repo.tag("v1")
-    site.write("content/versions.yml", "- id: eerste\n  title: Eerste versie\n  date: 2020-01-10\n"
-               "  status: concept\n  ref: v1\n")
+    site.write("content/versions.yml", FIRST_VERSION)
     site.write("goals/meer-bewegen.md", goal_file(
         "Meer inwoners bewegen voldoende", "gezondheid", "meer", 1, ["sporten toegankelijk is voor kinderen;",
                                                                       "ouderen wandelen."],
@@ -253,8 +253,7 @@ def _declared_with_a_typo(tmp_path: Path, theme: str, direction: str) -> AgendaS
     repo.commit("Begin, met een tikfout", date="2020-01-10T10:00:00+01:00")
     repo.tag("v1")
     site.write("goals/meer-woningen.md", goal_file("Meer betaalbare woningen", "wonen", "meer", 2, ["x."]))
-    site.write("content/versions.yml", "- id: eerste\n  title: Eerste versie\n  date: 2020-01-10\n"
-               "  status: concept\n  ref: v1\n")
+    site.write("content/versions.yml", FIRST_VERSION)
     repo.commit("Tikfout hersteld", date="2020-02-10T10:00:00+01:00")
     return site
 
@@ -290,8 +289,7 @@ def test_a_chapter_renamed_since_a_version_is_still_in_its_document(tmp_path: Pa
     site.config["extra"]["koers"]["document"] = ["introductie.md", "koers:themas"]
     site.config["nav"] = ["index.md", "introductie.md", *site.config["nav"][2:]]
     site.write_config()
-    site.write("content/versions.yml", "- id: eerste\n  title: Eerste versie\n  date: 2020-01-10\n"
-               "  status: concept\n  ref: v1\n")
+    site.write("content/versions.yml", FIRST_VERSION)
     repo.commit("Inleiding heet nu introductie", date="2020-02-10T10:00:00+01:00")
     built = site.build()
     assert re.search(r'id="hoofdstuk-introductie"[^>]*>Inleiding<.*Het sociaal domein gaat over mensen',
