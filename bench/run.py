@@ -24,6 +24,12 @@ rounds go into a table and into the generated block of bench/RESULTS.md; the
 rest of that file (the profile notes) is kept. Finally the edit-to-rebuilt time
 of ``mkdocs serve`` is measured on a clone of this repository.
 
+The growth target compares G=4000 with G=1000. Measured minutes apart, the two sizes also
+measure how fast the machine was each time (plain Material's own ratio moved from 3.4 to 3.9
+between runs of unchanged code), so when both sizes are measured, a last segment runs A and B
+at both sizes back to back (A₁ A₄ B₁ B₄, A₁ A₄ …; `bench_growth`): each round's A₄/A₁ compares
+two builds a few seconds apart, and the median over the rounds is the growth that is judged.
+
 Raw samples go to bench/work/results.json. Sizes measured by an earlier
 invocation stay in the report, each with its date and Koers revision, until
 they are measured again (``--fresh`` forgets them), so a slow size can be run
@@ -58,7 +64,14 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.generate import DATES_CONFIG, FULLNAV_CONFIG, PLAIN_CONFIG, generate_or_reuse, git_env  # noqa: E402
+from bench.generate import (  # noqa: E402
+    DATES_CONFIG,
+    FULLNAV_CONFIG,
+    PLAIN_CONFIG,
+    GeneratedRepo,
+    generate_or_reuse,
+    git_env,
+)
 from koers.buildcache import CACHE_DIR  # noqa: E402
 from koers.loading import load_directory  # noqa: E402
 
@@ -87,6 +100,8 @@ TARGET_G = 1000
 # probe's read_s: `git log`, one `cat-file` and parsing); H/D adds every page's redlines.
 TARGETS = (("A/B", 1.25), ("A/C", 0.5), ("reading/D", 3.0), ("peak A (MiB)", 1024.0))
 LINEARITY = ("A(4000)/A(1000)", 4.4)
+GROWTH_SIZES = (1000, 4000)  # the sizes `bench_growth` measures side by side
+GROWTH_STEPS = ("A", "B")
 # Steps whose cost grows with G squared by design, measured up to this size only: N renders every
 # goal into every page's nav (about 500 s a build at G=4000), and the dates plugin runs one
 # `git log` over the whole history per page (G pages × C commits). An interleaved G=4000 round
@@ -159,6 +174,35 @@ class SizeResult:
         return {"A/B": _ratio(a, self.cpu("B")), "A/C": _ratio(a, self.cpu("C"))}
 
 
+@dataclass
+class GrowthResult:
+    """A and B at G=1000 and G=4000 run back to back, round by round (`bench_growth`)."""
+
+    samples: dict[str, list[Sample]] = field(default_factory=dict)  # "A@1000" → one sample per round
+    measured: str = ""
+    koers: str = ""
+    code: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {**{k: v for k, v in self.__dict__.items() if k != "samples"},
+                "samples": {run: [s.__dict__ for s in samples] for run, samples in self.samples.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> GrowthResult:
+        samples = {run: [Sample(**s) for s in found] for run, found in data["samples"].items()}
+        return cls(**{**data, "samples": samples})
+
+    def rounds(self, step: str) -> list[float]:
+        """Each counted round's ratio of `step` at the larger size to `step` at the smaller."""
+        small, large = (self.samples.get(f"{step}@{g}", []) for g in GROWTH_SIZES)
+        return [b.seconds / a.seconds for a, b in zip(small, large, strict=True)]
+
+    def ratio(self, step: str) -> float | None:
+        """The median of `rounds`: what the growth target judges."""
+        found = self.rounds(step)
+        return statistics.median(found) if found else None
+
+
 def _ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a is not None and b else None
 
@@ -219,12 +263,7 @@ def bench_size(goals: int, runs: int, env: dict[str, str], log, info: dict[str, 
     code = code_fingerprint()
     repo, out = WORK / f"g{goals}", WORK / f"g{goals}-site"
     shutil.rmtree(out, ignore_errors=True)
-    made, reused = generate_or_reuse(repo, themes=8, goals=goals, commits=2 * goals, versions=5)
-    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=repo, env=env, capture_output=True, text=True,
-                           check=True).stdout
-    if dirty:  # a reused repository must be exactly as generated
-        shutil.rmtree(repo)
-        made, reused = generate_or_reuse(repo, themes=8, goals=goals, commits=2 * goals, versions=5)
+    made, reused = _repository(goals, env)
     agenda = load_directory(repo)  # the generated content must be valid at HEAD
     assert len(agenda.goals) == goals, "the generator lost goals"
     log(f"G={goals}: {'reusing' if reused else 'generated'} {made.commits} commits, {len(made.tags)} tags, "
@@ -254,6 +293,42 @@ def bench_size(goals: int, runs: int, env: dict[str, str], log, info: dict[str, 
     result.code_after = code_fingerprint()
     if result.code_after != code:
         log(f"G={goals}: NOTE the code changed while this size was measured ({code} → {result.code_after})")
+    return result
+
+
+def _repository(goals: int, env: dict[str, str]) -> tuple[GeneratedRepo, bool]:
+    """The generated repository for `goals` (T=8, C=2G, V=5) in WORK, and whether it was reused."""
+    repo = WORK / f"g{goals}"
+    made, reused = generate_or_reuse(repo, themes=8, goals=goals, commits=2 * goals, versions=5)
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=repo, env=env, capture_output=True, text=True,
+                           check=True).stdout
+    if dirty:  # a reused repository must be exactly as generated
+        shutil.rmtree(repo)
+        made, reused = generate_or_reuse(repo, themes=8, goals=goals, commits=2 * goals, versions=5)
+    return made, reused
+
+
+def bench_growth(runs: int, env: dict[str, str], log, info: dict[str, str]) -> GrowthResult:
+    """A and B at both `GROWTH_SIZES`, back to back in every round (A₁ A₄ B₁ B₄, A₁ …), one warm-up
+    round and `runs` counted ones: a change of the machine's speed between rounds then changes
+    both sizes of a round alike, so each round's ratio measures the code."""
+    result = GrowthResult({f"{step}@{g}": [] for step in GROWTH_STEPS for g in GROWTH_SIZES},
+                          info["date"], info["koers"], code_fingerprint())
+    cmds = {}
+    for goals in GROWTH_SIZES:
+        _repository(goals, env)
+        cmds[goals] = commands(WORK / f"g{goals}", WORK / f"g{goals}-site")
+    for round_ in range(runs + 1):
+        name = "warm-up" if round_ == 0 else f"run {round_}/{runs}"
+        for step in GROWTH_STEPS:
+            for goals in GROWTH_SIZES:
+                repo = WORK / f"g{goals}"
+                if step == "A":  # cold, as in `bench_size`
+                    shutil.rmtree(repo / CACHE_DIR, ignore_errors=True)
+                sample = measure(cmds[goals][step], repo, env)
+                if round_:
+                    result.samples[f"{step}@{goals}"].append(sample)
+                log(f"growth {name} {step} G={goals:<5} {sample.seconds:8.2f} s  cpu {sample.cpu or 0:8.2f} s")
     return result
 
 
@@ -416,7 +491,8 @@ def _fmt(value: float | None, digits: int = 2) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
-def report(results: list[SizeResult], serve: ServeResult | None, info: dict[str, str]) -> str:
+def report(results: list[SizeResult], serve: ServeResult | None, info: dict[str, str],
+           growth: GrowthResult | None = None) -> str:
     """The Markdown of the generated block."""
     by_g = {r.goals: r for r in results}
     lines = [f"Machine: {info['nproc']} CPUs, {info['platform']}; Python {info['python']}, git {info['git']}, "
@@ -471,14 +547,21 @@ def report(results: list[SizeResult], serve: ServeResult | None, info: dict[str,
         verdict = "pass" if value is not None and value <= limit else "**MISSED**"
         lines.append(f"- {name} = {_fmt(value)} (target ≤ {limit:g}): {verdict}")
     name, limit = LINEARITY
-    if 4000 in by_g and 1000 in by_g:
-        value = by_g[4000].median("A") / by_g[1000].median("A")
-        plain = _ratio(by_g[4000].median("B"), by_g[1000].median("B"))
+    small, large = GROWTH_SIZES
+    apart = _ratio(by_g[large].median("A"), by_g[small].median("A")) if {small, large} <= by_g.keys() else None
+    if growth is not None and (value := growth.ratio("A")) is not None:
+        lines.append(f"- {name} = {_fmt(value)} (target ≤ {limit:g}): {'pass' if value <= limit else '**MISSED**'} "
+                     f"(median of {len(growth.rounds('A'))} rounds of A at both sizes back to back, measured "
+                     f"{growth.measured}; B(4000)/B(1000) in the same rounds = {_fmt(growth.ratio('B'))}"
+                     + (f"; from the medians of the two sizes above, measured apart: {_fmt(apart)}" if apart else "")
+                     + ")")
+    elif apart is not None:
+        plain = _ratio(by_g[large].median("B"), by_g[small].median("B"))
         # Across two invocations the ratio also measures how busy the machine was each time.
-        verdict = ("pass" if value <= limit else "**MISSED**") if by_g[4000].measured == by_g[1000].measured else (
-            f"not judged: G=1000 was measured {by_g[1000].measured} and G=4000 {by_g[4000].measured}; "
+        verdict = ("pass" if apart <= limit else "**MISSED**") if by_g[large].measured == by_g[small].measured else (
+            f"not judged: G=1000 was measured {by_g[small].measured} and G=4000 {by_g[large].measured}; "
             "measure both in one run")
-        lines.append(f"- {name} = {_fmt(value)} (target ≤ {limit:g}): {verdict} "
+        lines.append(f"- {name} = {_fmt(apart)} (target ≤ {limit:g}): {verdict} "
                      f"(for comparison, B(4000)/B(1000) = {_fmt(plain)})")
     else:
         lines.append(f"- {name} ≤ {limit:g}: **not measured** (needs G=1000 and G=4000)")
@@ -487,6 +570,16 @@ def report(results: list[SizeResult], serve: ServeResult | None, info: dict[str,
                      f"peak {_fmt(by_g[4000].peak_mib('K'), 0)} MiB")
     else:
         lines.append("- `koers check` at G=4000: **not measured** (G=4000 not measured yet)")
+    if growth is not None and growth.rounds("A"):
+        lines += ["", f"Growth, A and B at G={small} and G={large} back to back (A₁ A₄ B₁ B₄ per round, after a "
+                  f"warm-up round; measured {growth.measured} with Koers at `{growth.koers}`):", "",
+                  f"| round | A(G={small}) | A(G={large}) | A₄/A₁ | B(G={small}) | B(G={large}) | B₄/B₁ |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for i, (a_ratio, b_ratio) in enumerate(zip(growth.rounds("A"), growth.rounds("B"), strict=True)):
+            a1, a4, b1, b4 = (growth.samples[f"{step}@{g}"][i].seconds for step in GROWTH_STEPS for g in GROWTH_SIZES)
+            lines.append(f"| {i + 1} | {a1:.2f} s | {a4:.2f} s | {a_ratio:.2f} | {b1:.2f} s | {b4:.2f} s | "
+                         f"{b_ratio:.2f} |")
+        lines.append(f"| median | | | **{_fmt(growth.ratio('A'))}** | | | {_fmt(growth.ratio('B'))} |")
     lines += ["", "Generated repositories (T=8, C=2G, V=5, seed 2017): " + "; ".join(
         f"G={r.goals}: {r.commits} commits, {r.renames} renames, {r.moves} moves, generated in "
         f"{r.generate_s:.1f} s" for r in results) + "."]
@@ -562,12 +655,16 @@ def main(argv: list[str] | None = None) -> int:
     for goals in args.sizes:
         kept[goals] = bench_size(goals, args.runs, env, log, info)
         store(machine=info, sizes={str(g): r.to_json() for g, r in sorted(kept.items())})
+    growth = GrowthResult.from_json(previous["growth"]) if previous.get("growth") else None
+    if set(GROWTH_SIZES) <= set(args.sizes):
+        growth = bench_growth(args.runs, env, log, info)
+        store(growth=growth.to_json())
     serve = ServeResult(**previous["serve"]) if previous.get("serve") else None
     if not args.no_serve:
         serve = bench_serve(env, args.runs, log)
         store(serve=serve.__dict__)
     results = [kept[g] for g in sorted(kept)]
-    block = report(results, serve, info)
+    block = report(results, serve, info, growth)
     print("\n" + block)
     log(f"done: sizes {' '.join(map(str, args.sizes))} measured in {(time.perf_counter() - started) / 60:.1f} min")
     if not args.no_write:

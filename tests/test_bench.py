@@ -160,6 +160,33 @@ def test_report_judges_each_target_from_the_medians() -> None:
     assert "| W/B (W: A again, with the build cache) | 2.00 | 2.33 | (for information) |" in text
 
 
+def test_report_judges_growth_from_the_rounds_run_back_to_back() -> None:
+    from bench.run import GrowthResult, Sample, SizeResult, report
+
+    def size(goals: int, a: float) -> SizeResult:
+        inner = {"history_s": 1.0, "read_s": 0.5, "pages_s": 0.5, "site_log_s": 0.1, "git_calls": 4}
+        samples = {step: [Sample(a, 1024, a, inner if step == "H" else None)] for step in ("A", "B", "D", "K", "H")}
+        return SizeResult(goals, 2 * goals + 1, 8, 5, 1.0, 1, 1, samples, "today", "abc1234", 1.0)
+
+    # The machine slowed down between the two sizes (apart: 25 / 5 = 5.0), and again within
+    # the rounds; each round compares two builds of the same moment.
+    seconds = {"A@1000": (5.0, 6.0, 5.5), "A@4000": (21.0, 27.0, 22.0),
+               "B@1000": (4.0, 4.0, 4.0), "B@4000": (14.0, 15.0, 16.0)}
+    growth = GrowthResult({run: [Sample(s, None) for s in found] for run, found in seconds.items()}, "today", "abc")
+    info = {"nproc": "2", "platform": "Linux", "python": "3.11", "git": "2.39", "mkdocs": "1.6.1",
+            "mkdocs-material": "9.8.1", "mkdocs-git-revision-date-localized-plugin": "1.6.3"}
+    text = report([size(1000, 5.0), size(4000, 25.0)], None, info, growth)
+    # Rounds: 21/5 = 4.20, 27/6 = 4.50, 22/5.5 = 4.00; B: 3.50, 3.75, 4.00.
+    assert ("- A(4000)/A(1000) = 4.20 (target ≤ 4.4): pass (median of 3 rounds of A at both sizes back to back, "
+            "measured today; B(4000)/B(1000) in the same rounds = 3.75; from the medians of the two sizes above, "
+            "measured apart: 5.00)") in text
+    assert "| 2 | 6.00 s | 27.00 s | 4.50 | 4.00 s | 15.00 s | 3.75 |" in text
+    assert "| median | | | **4.20** | | | 3.75 |" in text
+    slower = GrowthResult({**growth.samples, "A@4000": [Sample(s, None) for s in (23.0, 27.0, 24.0)]}, "today")
+    assert "- A(4000)/A(1000) = 4.50 (target ≤ 4.4): **MISSED**" in report([size(1000, 5.0)], None, info, slower)
+    assert GrowthResult.from_json(growth.to_json()) == growth
+
+
 @pytest.mark.parametrize(("lines", "expected"), [
     (["INFO    -  Building documentation...", "INFO    -  Documentation built in 0.70 seconds"], 0.7),
     # MkDocs logs each message once per process: a rebuild exactly as long as an earlier one
