@@ -8,7 +8,9 @@ the repository, one ``log`` over every commit reachable from HEAD and one
 `find_repository` is that ``rev-parse`` alone, for callers that need the
 repository before, or without, its history. File contents of old versions come
 from `History.read_blobs` (or `read_blobs`), one ``cat-file --batch`` process
-per call.
+per call; `BlobStream` is that process started before the log is read, asked for
+each file version as the log names it, so git reads the versions while it still
+writes the log.
 
 All paths are relative to the top level of the repository, with ``/`` as
 separator, also when `read_history` is given a subdirectory. Outside git (an
@@ -20,19 +22,23 @@ Needs git 2.31 or newer (``--diff-merges=first-parent``).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import os
 import re
 import subprocess
 import tempfile
 import threading
+import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO
 
 __all__ = [
     "GIT_CALLS",
+    "BlobStream",
     "Commit",
     "FileChange",
     "GitError",
@@ -376,7 +382,8 @@ def head_commit(toplevel: Path) -> str | None:
 
 
 def read_history(root: Path | str, *, paths: Sequence[str] = (), local_paths: Sequence[str] = (),
-                 repository: Repository | None = None, commits: list[Commit] | None = None) -> History:
+                 repository: Repository | None = None, commits: list[Commit] | None = None,
+                 on_log: Callable[[bytes], None] | None = None) -> History:
     """Read the change history of the git repository containing `root`.
 
     Starts three git processes (``rev-parse``, ``log``, ``status``) however
@@ -395,6 +402,8 @@ def read_history(root: Path | str, *, paths: Sequence[str] = (), local_paths: Se
             without a separate call to learn where it lies.
         commits: The commits an earlier call returned for the same HEAD and
             paths (a commit never changes): then no ``log`` is run.
+        on_log: Given each part of the ``log`` output as git writes it (see
+            `BlobStream.feed`), while this call waits for the rest.
 
     Returns:
         The history; with ``available=False`` when `root` is not in a git work
@@ -418,7 +427,8 @@ def read_history(root: Path | str, *, paths: Sequence[str] = (), local_paths: Se
         paths = sorted({*paths, *(prefix + p if p != "." else prefix.rstrip("/") or "." for p in local_paths)})
     spec = ["--", *paths]
     if commits is None:
-        commits = _first_parent_line(_parse_log(run_git([*_LOG_ARGS, *spec], toplevel)), listed_only=bool(paths))
+        log = run_git([*_LOG_ARGS, *spec], toplevel, on_output=on_log)
+        commits = _first_parent_line(_parse_log(log), listed_only=bool(paths))
     status = run_git(
         ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", *spec],
         toplevel,
@@ -447,13 +457,128 @@ def path_in_repository(root: Path, toplevel: Path) -> str:
     return "" if inside == "." else inside + "/"
 
 
-def run_git(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> bytes:
-    """Run one git command and return its standard output.
+class BlobStream:
+    """One ``git cat-file --batch`` that reads the file versions a ``git log --raw`` names while
+    that log is still being written (`read_history`'s `on_log`): at scale git writes the log for
+    seconds, and reading the versions after it would add a second or so.
+
+    `feed` asks for the blobs of each raw entry as its output arrives; `read` returns them all.
+    A sha that a commit message merely contains is read too, and left unused. Use it as a
+    context manager: leaving it ends the process, read or not.
+    """
+
+    # A --raw entry: ":<old mode> <new mode> <old blob> <new blob> <status>", as a NUL-ended token.
+    _RAW = re.compile(rb"(?:^|\0)\n?:[0-7]{6} [0-7]{6} ([0-9a-f]{40}(?:[0-9a-f]{24})?) "
+                      rb"([0-9a-f]{40}(?:[0-9a-f]{24})?) [A-Z][0-9]*\0")
+
+    def __init__(self, toplevel: Path) -> None:
+        self._out = tempfile.TemporaryFile()
+        self._git = _start_git(["cat-file", "--batch"], toplevel, stdin=subprocess.PIPE, stdout=self._out)
+        self._ended = False
+        self.asked: dict[str, None] = {}  # in the order asked, which is the order of the answers
+        self._rest = b""
+
+    def __enter__(self) -> BlobStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def feed(self, output: bytes) -> None:
+        """Ask for the blobs of the raw entries in the next part of ``log --raw -z`` output."""
+        data = self._rest + output
+        end = data.rfind(b"\0") + 1  # what follows the last NUL may be an entry cut in two
+        self._rest = data[end:]
+        found = (sha.decode("ascii") for match in self._RAW.finditer(data, 0, end) for sha in match.groups())
+        new = list(dict.fromkeys(sha for sha in found if sha not in self.asked and not _NULL_SHA_RE.fullmatch(sha)))
+        if new and not self._ended:
+            self.asked.update(dict.fromkeys(new))
+            try:
+                self._stdin.write("".join(f"{sha}\n" for sha in new).encode("ascii"))
+                self._stdin.flush()  # git answers what it has been given, not what waits in a buffer here
+            except OSError:  # git ended early: `read` reports its error
+                pass
+
+    def read(self) -> dict[str, bytes]:
+        """The contents of the blobs asked for, by sha; objects git does not have are left out.
+
+        Raises:
+            GitError: git failed.
+        """
+        self._finish()
+        self._out.seek(0)
+        return _parse_batch(self._out.read(), list(self.asked))
+
+    def close(self) -> None:
+        if not self._ended:
+            self._git.process.kill()
+            with contextlib.suppress(GitError):  # killed: nothing was read
+                self._finish()
+        self._out.close()
+
+    @property
+    def _stdin(self) -> IO[bytes]:
+        assert self._git.process.stdin is not None
+        return self._git.process.stdin
+
+    def _finish(self) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        try:
+            self._stdin.close()
+        except OSError:  # git ended early; its error follows
+            pass
+        _wait_git(self._git)
+
+
+def run_git(args: Sequence[str], cwd: Path, stdin: bytes | None = None, *,
+            on_output: Callable[[bytes], None] | None = None) -> bytes:
+    """Run one git command and return its standard output; given, `on_output` is also given the
+    output piece by piece while git writes it.
 
     Raises:
         FileNotFoundError: git is not installed.
         GitError: git exited with a non-zero status.
     """
+    # The output goes to a file, not a pipe: git never waits for this process to empty a pipe,
+    # which takes the interpreter lock another thread may hold (the history is read in a
+    # thread while the build goes on).
+    with tempfile.TemporaryFile() as out:
+        git = _start_git(args, cwd, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL, stdout=out)
+        try:
+            if stdin is not None:
+                git.process.communicate(stdin)
+            elif on_output is not None and hasattr(os, "pread"):  # not on Windows: there the output comes at once
+                _follow(git.process, out.fileno(), on_output)
+        except BaseException:
+            git.process.kill()
+            with contextlib.suppress(GitError):  # killed: the error that stopped it is the one to see
+                _wait_git(git)
+            raise
+        _wait_git(git)
+        out.seek(0)
+        return out.read()
+
+
+def _follow(process: subprocess.Popen[bytes], fd: int, on_output: Callable[[bytes], None]) -> None:
+    """Give `on_output` what `process` writes to the file `fd`, as it writes it, until it ends.
+
+    Read with `os.pread`, which leaves the file's position alone: git writes at that position.
+    """
+    seen = 0
+    while True:
+        ended = process.poll() is not None  # asked before reading: nothing written after is missed
+        while part := os.pread(fd, 1 << 20, seen):
+            seen += len(part)
+            on_output(part)
+        if ended:
+            return
+        time.sleep(0.01)
+
+
+def _start_git(args: Sequence[str], cwd: Path, *, stdin: int, stdout: IO[bytes]) -> _Running:
+    """Start one git command; `_wait_git` waits for it and reports its failure."""
     env = dict(os.environ)
     # English messages, so that "not a git repository" can be recognised.
     env["LC_ALL"] = "C"
@@ -465,25 +590,33 @@ def run_git(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> bytes
     env["GIT_NO_REPLACE_OBJECTS"] = "1"
     with _COUNTING:
         GIT_CALLS[args[0]] += 1
-    # The output goes to a file, not a pipe: git never waits for this process to empty a pipe,
-    # which takes the interpreter lock another thread may hold (the history is read in a
-    # thread while the build goes on).
-    with tempfile.TemporaryFile() as out:
-        result = subprocess.run(
-            ["git", *_CONFIG, *args],
-            cwd=cwd,
-            input=stdin,
-            stdin=None if stdin is not None else subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.PIPE,
-            env=env,
-            check=False,
-        )
-        if result.returncode != 0:
-            stderr = result.stderr.decode("utf-8", "replace")
-            raise GitError(args, result.returncode, stderr)
-        out.seek(0)
-        return out.read()
+    # Errors to a file as well: a pipe nobody reads while git runs could fill up and stop git.
+    errors = tempfile.TemporaryFile()
+    try:
+        process = subprocess.Popen(["git", *_CONFIG, *args], cwd=cwd, stdin=stdin, stdout=stdout, stderr=errors,
+                                   env=env)
+    except BaseException:
+        errors.close()
+        raise
+    return _Running(process, errors, tuple(args))
+
+
+@dataclass(frozen=True)
+class _Running:
+    """A git command `_start_git` started, and the file its errors go to."""
+
+    process: subprocess.Popen[bytes]
+    errors: IO[bytes]
+    args: tuple[str, ...]
+
+
+def _wait_git(running: _Running) -> None:
+    """Wait for `running` to end; raise GitError if it failed."""
+    with running.errors:
+        returncode = running.process.wait()
+        if returncode != 0:
+            running.errors.seek(0)
+            raise GitError(running.args, returncode, running.errors.read().decode("utf-8", "replace"))
 
 
 def _decode_text(raw: bytes) -> str:

@@ -16,7 +16,7 @@ from typing import Literal
 
 from .compare import GoalComparison, ParagraphChange, ThemeComparison, compare_goal, compare_paragraphs, compare_theme
 from .frontmatter import parse_document
-from .history import Commit, FileChange, History
+from .history import BlobStream, Commit, FileChange, History
 from .loading import Layout, file_id
 from .model import Goal, Relation, Theme
 
@@ -186,18 +186,24 @@ class ChangeLog:
             return "unavailable"
         return "partial" if self.history.shallow else "complete"
 
-    def preload(self, known: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+    def preload(self, known: Mapping[str, bytes] | None = None, stream: BlobStream | None = None
+                ) -> dict[str, bytes]:
         """Read every file version the history shows, in one git process, and return them.
 
         Reading all of them at once is simpler than asking per page and costs one
         process; blobs are cached by id, since a blob never changes (`known`: what an
-        earlier build of the same history read, and then no process). They are parsed
-        when a page first needs them: with the build cache, most pages never do.
+        earlier build of the same history read, and then no process; `stream`: the process
+        that read them while git wrote the log). They are parsed when a page first needs
+        them: with the build cache, most pages never do.
         """
         if known is not None:
             self._blobs.update(known)
             return self._blobs
         shas = {s for c in self.history.commits for ch in c.changes for s in (ch.old_blob, ch.new_blob) if s}
+        if stream is not None:
+            streamed = stream.read()
+            self._blobs.update((sha, streamed[sha]) for sha in shas if sha in streamed)
+            shas.difference_update(stream.asked)
         if shas:
             self._blobs.update(self.history.read_blobs(shas))
         return self._blobs

@@ -11,6 +11,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -23,6 +24,7 @@ from .diagram import Diagram, draw_relations
 from .fragments import Fragments
 from .frontmatter import parse_document
 from .history import (
+    BlobStream,
     History,
     Repository,
     find_repository,
@@ -249,10 +251,14 @@ class Project:
             head = head_commit(self.repository.toplevel)
             key = ("history", head, self.prefix, *paths) if head else None
         known = self.cache.load(key) if key else None
-        history = read_history(self.root, local_paths=paths, repository=self.repository,
-                               commits=known[0] if known else None) if self.repository else History()
-        changelog = ChangeLog(history, self.prefix + layout.goals_dir, self.prefix + layout.themes_dir)
-        blobs = changelog.preload(known[1] if known else None)
+        if self.repository is None:
+            return ChangeLog(History(), self.prefix + layout.goals_dir, self.prefix + layout.themes_dir)
+        # Without a stored history, git reads the file versions while it writes the log.
+        with BlobStream(self.repository.toplevel) if not known else nullcontext() as stream:
+            history = read_history(self.root, local_paths=paths, repository=self.repository,
+                                   commits=known[0] if known else None, on_log=stream.feed if stream else None)
+            changelog = ChangeLog(history, self.prefix + layout.goals_dir, self.prefix + layout.themes_dir)
+            blobs = changelog.preload(known[1] if known else None, stream)
         if key and not known:
             self.cache.save_later(key, (history.commits, blobs))
         return changelog

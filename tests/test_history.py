@@ -609,3 +609,66 @@ def test_impossible_timezone_offset_falls_back_to_utc(repo: GitRepo) -> None:
 
     assert commit.date == datetime(2017, 7, 14, 2, 40, tzinfo=timezone.utc)
     assert commit.date.utcoffset() == timedelta(0)
+
+
+def _history_with_every_kind_of_change(repo: GitRepo) -> None:
+    """Adds, edits, an edited rename, a deletion, and a message that looks like a raw entry."""
+    for i in range(30):
+        repo.write(f"goals/g{i:02d}.md", f"Doel {i}\n" + "Een regel tekst.\n" * 10)
+    repo.commit("Add goals", date=on(1))
+    repo.write("goals/g01.md", "Doel 1, herschreven\n" + "Een regel tekst.\n" * 10)
+    repo.mv("goals/g02.md", "goals/twee.md")
+    repo.write("goals/twee.md", "Doel 2\n" + "Een regel tekst.\n" * 9 + "Nieuw.\n")
+    repo.remove("goals/g03.md")
+    fake = repo.blob("HEAD", "goals/g04.md")
+    repo.commit(f"Mention\n\n:100644 100644 {fake} {'0' * 40} M", date=on(2))
+
+
+@pytest.mark.parametrize("piece", [1, 7, 41, 1 << 20])
+def test_blob_stream_reads_every_file_version_the_log_names_however_the_output_is_cut(
+    repo: GitRepo, piece: int
+) -> None:
+    _history_with_every_kind_of_change(repo)
+    plain = read_history(repo.path)
+    wanted = {s for c in plain.commits for ch in c.changes for s in (ch.old_blob, ch.new_blob) if s}
+    parts: list[bytes] = []
+
+    def feed_in_pieces(output: bytes) -> None:
+        parts.append(output)
+        for start in range(0, len(output), piece):
+            stream.feed(output[start:start + piece])
+
+    before = history.GIT_CALLS.copy()
+    with history.BlobStream(repo.path) as stream:
+        streamed = read_history(repo.path, on_log=feed_in_pieces)
+        blobs = stream.read()
+    assert history.GIT_CALLS - before == {"rev-parse": 1, "log": 1, "status": 1, "cat-file": 1}
+
+    assert streamed == plain
+    # The whole log came through `on_log`: per commit 8 fields, then 2 fields per change, 3 per rename.
+    assert b"".join(parts).count(b"\0") == (8 + 30 * 2) + (8 + 2 + 3 + 2)
+    assert set(stream.asked) == wanted  # not the sha in the message: it is no raw entry of the log
+    assert blobs == plain.read_blobs(wanted)
+
+
+def test_run_git_gives_the_output_as_it_comes_and_whole(repo: GitRepo) -> None:
+    _history_with_every_kind_of_change(repo)
+    parts: list[bytes] = []
+    out = history.run_git(["log", "--raw", "-p", "-z"], repo.path, on_output=parts.append)
+    assert len(out) > 5000 and b"".join(parts) == out
+
+
+def test_blob_stream_is_ended_by_the_error_that_stops_the_log(repo: GitRepo) -> None:
+    _history_with_every_kind_of_change(repo)
+
+    def fail(output: bytes) -> None:
+        raise RuntimeError("stop")
+
+    with history.BlobStream(repo.path) as stream, pytest.raises(RuntimeError, match="stop"):
+        read_history(repo.path, on_log=fail)
+    assert stream._git.process.returncode is not None  # ended, not left running
+
+
+def test_blob_stream_outside_a_repository_fails_when_read(tmp_path: Path) -> None:
+    with history.BlobStream(tmp_path) as stream, pytest.raises(GitError, match="cat-file --batch failed with exit"):
+        stream.read()
