@@ -141,6 +141,16 @@ def load_agenda(files: Mapping[str, bytes], layout: Layout = Layout()) -> tuple[
     return Agenda(themes, goals, chapters), problems
 
 
+def read_files(files: Mapping[str, bytes], layout: Layout = Layout()) -> None:
+    """Parse and check `files` now, as `load_agenda` does, so that its reading of them later is a
+    lookup: for reading a large agenda a part at a time (`koers.versions.VersionReader`)."""
+    for path, raw in files.items():
+        kind = "theme" if layout.is_theme(path) else "goal" if layout.is_goal(path) else (
+            "chapter" if layout.is_chapter(path) else None)
+        if kind:
+            _read(path, raw, kind)
+
+
 def file_id(path: str) -> str:
     """The id a content file's name gives it: "goals/meer-woningen.md" → "meer-woningen"."""
     return path.rsplit("/", 1)[-1].removesuffix(".md")

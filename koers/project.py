@@ -173,8 +173,8 @@ class Project:
         history is mostly waiting for git, so a second thread reads it while this one checks
         the content and the versions file. Errors still come in the order of those steps.
         While git still writes the log, this one makes what needs no history: the open data,
-        the diagram, and what the declared versions hold, as far as it gets (the second
-        process reads the rest). Their warnings come from `late_warnings`.
+        what the declared versions hold and the diagram, as far as it gets (the second
+        process makes the rest). Their warnings come from `late_warnings`.
         """
         self.locate()
         cache_warnings = self._trust_cache()
@@ -193,12 +193,15 @@ class Project:
                 raise ContentError([*error.problems, *check_planning_file(self.root)]) from None
             if not reading.done():
                 # Git is still writing the log (at 4000 goals for seconds): make what needs no
-                # history instead of waiting.
+                # history instead of waiting, in small steps first, since the build waits for the
+                # step it is in. The diagram is one step of a tenth of a second per thousand goals;
+                # what is not made here, the second process makes.
                 self._history_free_files()
-                self.diagram()
                 if self._reader and not self.cache.has(self._declared_key):
                     while not reading.done() and self._reader.step():
                         pass
+                if not reading.done():
+                    self.diagram()
             missing_history = self.load_history(reading.result())
         self.load_planning()
         return missing_history, [*cache_warnings, *self.warnings]

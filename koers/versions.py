@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from .frontmatter import dates_as_text, decode, line_at, parse_yaml
 from .history import GitError, read_blobs, run_git
-from .loading import Layout, load_agenda
+from .loading import Layout, load_agenda, read_files
 from .model import Agenda
 from .problems import Problem
 from .schema import did_you_mean, validate
@@ -223,9 +223,12 @@ class DeclaredVersions(NamedTuple):
     steps: list[dict[str, str]]
 
 
+_FILES_PER_STEP = 250
+
+
 class VersionReader:
     """Reads `DeclaredVersions` from git a step at a time: the files of every version, then
-    each version's agenda, then the renames between them.
+    each version's agenda (`_FILES_PER_STEP` files a step), then the renames between them.
 
     A build takes steps (`step`) while it waits for git to write the log, and leaves the
     rest to whatever first needs the result (`read`): at scale, a second process.
@@ -261,8 +264,14 @@ class VersionReader:
         files = version_files(toplevel, declared, layout)
         agendas, problems = {}, []
         for version in declared:
-            yield
-            agendas[version.id], found = agenda_at(version, files.pop(version.id), layout)
+            mine = files.pop(version.id)
+            paths = list(mine)
+            # A few hundred files a step: the build stops taking steps when git has written the log,
+            # and it waits for the step it is in.
+            for start in range(0, max(1, len(paths)), _FILES_PER_STEP):
+                yield
+                read_files({p: mine[p] for p in paths[start:start + _FILES_PER_STEP]}, layout)
+            agendas[version.id], found = agenda_at(version, mine, layout)
             problems += found
         yield
         return DeclaredVersions(agendas, problems, step_renames(toplevel, declared, layout))

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sitebuild import AgendaSite, goal_file, theme_file
 
+from koers import loading, versions
 from koers.buildcache import CACHE_DIR
 from koers.loading import Layout
 from koers.model import Agenda, Goal
@@ -546,6 +547,23 @@ def test_the_versions_are_read_a_step_at_a_time(tmp_path: Path) -> None:
     half = VersionReader(tmp_path, [v1, v2], Layout())
     half.step()
     assert not half.done and half.read() == reader.read()
+
+
+def test_a_large_version_is_read_a_few_hundred_files_a_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A step is what the build may wait for once git has written the log: a large agenda's
+    # version is not one step.
+    monkeypatch.setattr(versions, "_FILES_PER_STEP", 2)
+    repo = GitRepo(tmp_path)
+    for name in "abcde":
+        repo.write(f"goals/{name}.md", _prose(ord(name)))
+    repo.commit("v1")
+    v1 = _version(repo, "v1")
+    reader = VersionReader(tmp_path, [v1], Layout())
+    loading._read.cache_clear()
+    steps = [(reader.step(), loading._read.cache_info().currsize) for _ in range(6)]
+    # The files of every version | goals a, b | c, d | e and the agenda | the renames: done.
+    assert steps == [(True, 0), (True, 2), (True, 4), (True, 5), (False, 5), (False, 5)]
+    assert reader.read() == (*read_agendas(tmp_path, [v1], Layout()), [])
 
 
 def test_renames_are_found_beyond_gits_default_limit_of_1000_files(tmp_path: Path) -> None:
