@@ -696,9 +696,8 @@ class Project:
                 self._matrix_key(page_url), partial(self._render_matrix, page_url)))
         elif kind == "wijzigingen":
             months = self.site_log()
-            template = self.env.get_template("koers/wijzigingen.html")
-            output = self._fill(output, self._content_slot, lambda n: template.render(
-                month=months[n - 1], page_url=page_url, commit_url=self.settings.commit_url))
+            output = self._fill(output, self._content_slot, lambda n: self.cache.text(
+                self._month_key(months[n - 1], page_url), partial(self._render_month, months[n - 1], page_url)))
         return output
 
     def render_aside(self, page_urls: Mapping[str, str]) -> None:
@@ -724,6 +723,19 @@ class Project:
             elif kind == "samenhang":
                 jobs.append((self._matrix_key(url), partial(self._render_matrix, url)))
         self.cache.prefill(jobs, values)
+
+    @staticmethod
+    def _month_key(month: Mapping[str, Any], page_url: str) -> tuple[str, ...]:
+        # A commit's sha fixes its message, author and date (and those of the commits it folds);
+        # the rest a month shows is each one's short sha, which grows with later commits, and the
+        # pages each touched, under their titles and addresses now.
+        return "wijzigingen", page_url, month["id"], *(
+            f"{e.commit.sha} {e.commit.short} {e.pages!r} {[(sub.sha, sub.short) for sub, _ in e.folded]!r}"
+            for e in month["entries"])
+
+    def _render_month(self, month: Mapping[str, Any], page_url: str) -> str:
+        return self.env.get_template("koers/wijzigingen.html").render(
+            month=month, page_url=page_url, commit_url=self.settings.commit_url)
 
     def _matrix_key(self, page_url: str) -> tuple[str, ...]:
         # The matrix (goals × themes) follows from the agenda alone.

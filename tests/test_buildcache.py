@@ -98,7 +98,7 @@ def test_the_build_shows_what_is_cached(built: Path, tmp_path: Path) -> None:
     for name in _entries(site.root):
         (site.root / CACHE_DIR / name).write_text("<p>UIT DE CACHE</p>", "utf-8")
     result = site.build()
-    for page in ("versies/concept/", "vergelijk/concept/werkversie/", "doelen/meer-bewegen/"):
+    for page in ("versies/concept/", "vergelijk/concept/werkversie/", "doelen/meer-bewegen/", "wijzigingen/"):
         assert "UIT DE CACHE" in result.html(page)
 
 
@@ -118,7 +118,7 @@ def _version_title(site: AgendaSite, repo: GitRepo) -> None:
 
 
 def _template(site: AgendaSite, repo: GitRepo) -> None:
-    for name in ("history.html", "compare.html"):
+    for name in ("history.html", "compare.html", "wijzigingen.html"):
         path = site.root / "overrides/koers" / name
         path.write_text(path.read_text("utf-8") + "<p>NIEUW SJABLOON</p>\n", "utf-8")
 
@@ -143,13 +143,18 @@ CHANGES: list[tuple[str, Callable[[AgendaSite, GitRepo], None], str, str]] = [
     ("worktree edit", _retitle, "doelen/minder-dakloosheid/", "Meer inwoners sporten en bewegen"),
     ("worktree edit", _retitle, "samenhang/relaties.svg", "Meer inwoners sporten en bewegen"),
     ("worktree edit", _retitle, "samenhang/", "Meer inwoners sporten en bewegen"),
+    # The site-wide log names each page a commit touched by its title now.
+    ("worktree edit", _retitle, "wijzigingen/", "Meer inwoners sporten en bewegen"),
     ("new commit", _commit, "doelen/meer-woningen/", "Verhoog het aantal woningen"),
+    ("new commit", _commit, "wijzigingen/", "Verhoog het aantal woningen"),
     ("new commit", _commit, "vergelijk/concept/werkversie/", "150"),
     ("version metadata", _version_title, "vergelijk/concept/werkversie/", "Ontwerp voor inspraak"),
     ("template", _template, "doelen/meer-bewegen/", "NIEUW SJABLOON"),
     ("template", _template, "vergelijk/concept/werkversie/", "NIEUW SJABLOON"),
+    ("template", _template, "wijzigingen/", "NIEUW SJABLOON"),
     ("template", _own_diagram_template, "samenhang/relaties.svg", "EIGEN DIAGRAM"),
     ("settings", _settings, "doelen/meer-bewegen/", "forge.example/andere-stad/agenda/commit/"),
+    ("settings", _settings, "wijzigingen/", "forge.example/andere-stad/agenda/commit/"),
 ]
 
 
