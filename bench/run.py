@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -121,8 +121,23 @@ class Sample:
     inner: dict[str, Any] | None = None
 
 
+class _Stored:
+    """JSON for bench/work/results.json, of a result whose `samples` lists Samples by name."""
+
+    samples: dict[str, list[Sample]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {**{k: v for k, v in self.__dict__.items() if k != "samples"},
+                "samples": {name: [s.__dict__ for s in found] for name, found in self.samples.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        samples = {name: [Sample(**s) for s in found] for name, found in data["samples"].items()}
+        return cls(**{**data, "samples": samples})
+
+
 @dataclass
-class SizeResult:
+class SizeResult(_Stored):
     goals: int
     commits: int
     themes: int
@@ -136,15 +151,6 @@ class SizeResult:
     minutes: float = 0.0
     code: str = ""  # fingerprint of koers/, hooks/ and overrides/ before the size's first run
     code_after: str = ""  # … and after its last: they differ when the code changed meanwhile
-
-    def to_json(self) -> dict[str, Any]:
-        return {**{k: v for k, v in self.__dict__.items() if k != "samples"},
-                "samples": {step: [s.__dict__ for s in samples] for step, samples in self.samples.items()}}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SizeResult:
-        samples = {step: [Sample(**s) for s in found] for step, found in data["samples"].items()}
-        return cls(**{**data, "samples": samples})
 
     def median(self, step: str) -> float | None:
         found = self.samples.get(step)
@@ -175,22 +181,13 @@ class SizeResult:
 
 
 @dataclass
-class GrowthResult:
+class GrowthResult(_Stored):
     """A and B at G=1000 and G=4000 run back to back, round by round (`bench_growth`)."""
 
     samples: dict[str, list[Sample]] = field(default_factory=dict)  # "A@1000" → one sample per round
     measured: str = ""
     koers: str = ""
     code: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {**{k: v for k, v in self.__dict__.items() if k != "samples"},
-                "samples": {run: [s.__dict__ for s in samples] for run, samples in self.samples.items()}}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> GrowthResult:
-        samples = {run: [Sample(**s) for s in found] for run, found in data["samples"].items()}
-        return cls(**{**data, "samples": samples})
 
     def rounds(self, step: str) -> list[float]:
         """Each counted round's ratio of `step` at the larger size to `step` at the smaller."""
